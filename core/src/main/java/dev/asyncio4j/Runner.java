@@ -1,0 +1,128 @@
+package dev.asyncio4j;
+
+import dev.asyncio4j.internal.DefaultEventLoop;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs coroutines on an event loop it owns and cleans up after them: asyncio's {@code Runner}, and
+ * the engine of {@link Asyncio#run}.
+ *
+ * <pre>{@code
+ * try (Runner runner = new Runner(true)) {        // debug mode
+ *     runner.run(() -> setUp());
+ *     int n = runner.run(() -> work());           // same loop, same state
+ * }                                               // leftover tasks cancelled, executor joined
+ * }</pre>
+ *
+ * <p><b>Closing.</b> {@link #close()} cancels every task still pending (reporting each through the
+ * loop's exception handler, since a task outliving its program is usually a bug), runs the loop until
+ * they are done, reports failures they raised while being cancelled, shuts down the default executor
+ * and waits for its threads (up to five minutes, as {@code shutdown_default_executor}), and closes the
+ * loop. Afterwards no thread of the loop is left.
+ *
+ * <p>Confined to the thread that uses it; not reentrant: {@code run} cannot be called from inside a
+ * running loop.
+ */
+public final class Runner implements AutoCloseable {
+    private static final Duration EXECUTOR_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
+
+    private final boolean debug;
+    private DefaultEventLoop loop;
+    private boolean closed;
+
+    /** Creates a runner; its loop is created on first use. */
+    public Runner() {
+        this(false);
+    }
+
+    /**
+     * Creates a runner whose loop runs in debug mode or not.
+     *
+     * @param debug whether the loop starts in debug mode
+     */
+    public Runner(boolean debug) {
+        this.debug = debug;
+    }
+
+    /**
+     * Runs {@code coro} in a new task on the runner's loop until it completes.
+     *
+     * @param <T>  the result type
+     * @param coro the coroutine
+     * @return its result; its failure is rethrown unchanged
+     * @throws IllegalStateException if called from a running event loop or after {@link #close()}
+     */
+    public <T> T run(Coroutine<T> coro) {
+        if (DefaultEventLoop.current() != null) {
+            throw new IllegalStateException("Runner.run() cannot be called from a running event loop;"
+                    + " await the coroutine, or use Asyncio.createTask(...)");
+        }
+        return loop().runUntilComplete(loop().createTask(coro));
+    }
+
+    /**
+     * Returns the runner's loop, creating it if needed.
+     *
+     * @return the loop
+     * @throws IllegalStateException if the runner is closed
+     */
+    public EventLoop getLoop() {
+        return loop();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        DefaultEventLoop l = loop;
+        if (l == null) {
+            return;
+        }
+        try {
+            cancelAllTasks(l);
+            l.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT);
+        } finally {
+            l.close();
+        }
+    }
+
+    private DefaultEventLoop loop() {
+        if (closed) {
+            throw new IllegalStateException("Runner is closed");
+        }
+        if (loop == null) {
+            loop = new DefaultEventLoop();
+            loop.setDebug(debug || loop.getDebug());
+        }
+        return loop;
+    }
+
+    private static void cancelAllTasks(DefaultEventLoop loop) {
+        List<Task<?>> left = loop.allTasks();
+        if (left.isEmpty()) {
+            return;
+        }
+        for (Task<?> task : left) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("message", "Task was still pending when the runner closed; cancelling it");
+            context.put("task", task);
+            loop.callExceptionHandler(context);
+            task.cancel();
+        }
+        loop.runUntilComplete(Combinators.gather(left, true));
+        for (Task<?> task : left) {
+            if (!task.isCancelled() && task.exception() != null) {
+                Map<String, Object> context = new LinkedHashMap<>();
+                context.put("message", "unhandled exception during Asyncio.run() shutdown");
+                context.put("exception", task.exception());
+                context.put("task", task);
+                loop.callExceptionHandler(context);
+            }
+        }
+    }
+}

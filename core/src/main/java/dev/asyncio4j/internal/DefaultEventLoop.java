@@ -1,0 +1,868 @@
+package dev.asyncio4j.internal;
+
+import dev.asyncio4j.CancelledError;
+import dev.asyncio4j.Coroutine;
+import dev.asyncio4j.EventLoop;
+import dev.asyncio4j.Future;
+import dev.asyncio4j.Handle;
+import dev.asyncio4j.Task;
+import dev.asyncio4j.TimerHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/*
+ * Implementation overview.
+ *
+ * State: a ready queue (callbacks and task resumptions, FIFO), a timer heap, and a thread-safe inbox
+ * for callSoonThreadsafe. All of it except the inbox is touched only by the thread that holds the
+ * *baton*: the loop's driver thread (inside runForever) or one of its tasks' virtual threads.
+ *
+ * Baton: there is no dedicated scheduler thread. A task that suspends runs the scheduler itself
+ * (runUntilResumed): it runs ready callbacks until it pops a task resumption, then hands the baton to
+ * that task's thread (one unpark) and parks. If the resumption it pops is its own (sleep(0) with
+ * nobody else ready), it simply returns: no thread switch at all. A finished task's thread runs the
+ * scheduler until it hands the baton on, then ends. So a suspension costs at most one virtual-thread
+ * switch, and "one task at a time, switches only at awaits" holds by construction: whoever is not
+ * holding the baton is parked. The baton's owner is the volatile field `holder`; writing it before
+ * unparking the next owner publishes all scheduler state to that owner (happens-before).
+ *
+ * Iterations: as asyncio's _run_once: drain the inbox, block until the next timer or a wake-up if
+ * nothing is ready, move due timers to the ready queue, then run exactly the callbacks that were ready
+ * at that point (`ntodo`). stop() takes effect at the end of an iteration, when the baton goes back to
+ * the driver thread.
+ *
+ * Idle: the baton holder parks with a timeout; callSoonThreadsafe unparks it (a Dekker pair on the
+ * `sleeper` field and the inbox). Virtual time and the selector hook in here.
+ */
+
+/** The event loop engine behind {@link EventLoop}. */
+public final class DefaultEventLoop implements EventLoop {
+    private static final ThreadLocal<DefaultEventLoop> RUNNING = new ThreadLocal<>();
+    private static final System.Logger LOG = System.getLogger("dev.asyncio4j");
+    private static final VarHandle STEP;
+    private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+
+    static {
+        try {
+            STEP = MethodHandles.lookup().findVarHandle(DefaultEventLoop.class, "stepCount", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private final TimerQueue timers = new TimerQueue();
+    private final ConcurrentLinkedQueue<HandleImpl> inbox = new ConcurrentLinkedQueue<>();
+    private final Set<Task<?>> tasks = new LinkedHashSet<>();
+    private final Unretrieved unretrieved = new Unretrieved();
+    private final Thread.Builder.OfVirtual threads = Thread.ofVirtual();
+
+    private volatile Fiber holder;
+    private volatile Thread sleeper;
+    private volatile boolean running;
+    private volatile boolean closed;
+    private boolean closing;
+    private Fiber driver;
+    private int ntodo;
+    private boolean stopping;
+    private boolean iterated;
+    private Task<?> currentTask;
+
+    @SuppressWarnings("unused") // written through STEP
+    private long stepCount;
+    private Object stepOwner;
+
+    private boolean debug = Boolean.getBoolean("asyncio4j.debug") || System.getenv("ASYNCIO4J_DEBUG") != null;
+    private boolean eagerTasks;
+    private long slowStepNanos = TimeUnit.MILLISECONDS.toNanos(100);
+    private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
+    private ExecutorService defaultExecutor;
+
+    // ---------------------------------------------------------------- lookup
+
+    /**
+     * Returns the loop running in this thread, or {@code null}.
+     *
+     * @return the running loop or {@code null}
+     */
+    public static DefaultEventLoop current() {
+        return RUNNING.get();
+    }
+
+    /**
+     * Returns the loop running in this thread.
+     *
+     * @param what the operation that needs it, for the error message
+     * @return the running loop
+     * @throws IllegalStateException if none runs here
+     */
+    public static DefaultEventLoop running(String what) {
+        DefaultEventLoop loop = RUNNING.get();
+        if (loop == null) {
+            throw new IllegalStateException(what + " needs a running event loop, and none runs in this thread:"
+                    + " call it from a coroutine started by Asyncio.run(...) or loop.createTask(...)");
+        }
+        return loop;
+    }
+
+    /**
+     * Returns the task whose coroutine is running, or {@code null} inside a callback.
+     *
+     * @return the current task or {@code null}
+     */
+    public Task<?> currentTask() {
+        return currentTask;
+    }
+
+    /**
+     * Returns every task of this loop that is not done yet, in creation order.
+     *
+     * @return a snapshot
+     */
+    public List<Task<?>> allTasks() {
+        return new ArrayList<>(tasks);
+    }
+
+    // ---------------------------------------------------------------- scheduling API
+
+    @Override
+    public Handle callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("callSoon");
+        HandleImpl h = new HandleImpl(callback);
+        ready.add(h);
+        return h;
+    }
+
+    @Override
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        HandleImpl h = new HandleImpl(callback);
+        inbox.add(h);
+        wakeup();
+        return h;
+    }
+
+    /**
+     * Like {@link #callSoonThreadsafe} but does nothing once the loop is closed, for completions that
+     * may arrive after the loop is gone (executor results, foreign futures).
+     *
+     * @param callback what to run on the loop
+     */
+    public void callSoonThreadsafeIfOpen(Runnable callback) {
+        if (closed) {
+            return;
+        }
+        inbox.add(new HandleImpl(callback));
+        wakeup();
+    }
+
+    @Override
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
+        long now = time();
+        long when = now + nanos < now ? Long.MAX_VALUE : now + nanos;
+        return callAt(when, callback);
+    }
+
+    @Override
+    public TimerHandle callAt(long when, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("callAt");
+        return timers.add(when, callback);
+    }
+
+    @Override
+    public long time() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public <T> Future<T> createFuture() {
+        return new LoopFuture<>(this);
+    }
+
+    @Override
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null);
+    }
+
+    @Override
+    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        Objects.requireNonNull(coro, "coro");
+        checkClosed();
+        checkThread("createTask");
+        Access.Tasks access = Access.tasks();
+        Task<T> task = access.create(this, coro, name);
+        tasks.add(task);
+        Fiber fiber = access.fiber(task);
+        Fiber self = holder;
+        if (eagerTasks && running && self != null && !closing) {
+            startEagerly(self, fiber);
+        } else {
+            ready.add(fiber);
+        }
+        return task;
+    }
+
+    /**
+     * Schedules a task's fiber to resume in this iteration's successor.
+     *
+     * @param fiber the fiber to resume
+     */
+    public void enqueue(Fiber fiber) {
+        ready.add(fiber);
+    }
+
+    /**
+     * Schedules one done callback of {@code future}: a task waiting on it, or a user callback.
+     *
+     * @param callback a {@link Fiber} or a {@link Consumer} of the future
+     * @param future   the future that is done
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void scheduleDoneCallback(Object callback, Future<?> future) {
+        if (!closing) {
+            checkClosed();
+            checkThread("completing a future");
+        }
+        if (callback instanceof Fiber fiber) {
+            ready.add(fiber);
+        } else {
+            Consumer consumer = (Consumer) callback;
+            ready.add(new HandleImpl(new DoneCallback(consumer, future)));
+        }
+    }
+
+    private record DoneCallback(Consumer<Object> callback, Object future) implements Runnable {
+        @Override
+        public void run() {
+            callback.accept(future);
+        }
+
+        @Override
+        public String toString() {
+            return "done callback " + callback + " of " + future;
+        }
+    }
+
+    // ---------------------------------------------------------------- baton and scheduler
+
+    /**
+     * Parks the calling task until its fiber is resumed, running the scheduler meanwhile.
+     *
+     * @param self the calling task's fiber
+     */
+    public void suspend(Fiber self) {
+        Fiber back = self.eagerReturn;
+        if (back != null) {
+            self.eagerReturn = null;
+            handTo(self, back);
+        } else {
+            runUntilResumed(self);
+        }
+        currentTask = self.task;
+        markStep(self.task);
+    }
+
+    /**
+     * Throws if the loop is closing, so that tasks released by {@link #close()} unwind.
+     *
+     * @throws CancelledError if the loop is being closed
+     */
+    public void checkNotClosing() {
+        if (closing) {
+            throw new CancelledError("the event loop was closed while this task was pending");
+        }
+    }
+
+    void fiberStarted(Fiber self) {
+        RUNNING.set(this);
+        currentTask = self.task;
+        markStep(self.task);
+    }
+
+    void fiberFinished(Fiber self) {
+        currentTask = null;
+        Fiber back = self.eagerReturn;
+        if (closing) {
+            handTo(null, driver);
+        } else if (back != null) {
+            self.eagerReturn = null;
+            handTo(null, back);
+        } else {
+            runUntilResumed(null);
+        }
+    }
+
+    /**
+     * Called by a task once it is done: the loop drops its strong reference.
+     *
+     * @param task the finished task
+     */
+    public void taskDone(Task<?> task) {
+        tasks.remove(task);
+    }
+
+    private void startEagerly(Fiber self, Fiber fiber) {
+        Task<?> previous = currentTask;
+        fiber.eagerReturn = self;
+        handTo(self, fiber);
+        currentTask = previous;
+        markStep(previous);
+    }
+
+    /*
+     * Runs loop iterations on the calling thread, which holds the baton, until `self` is resumed
+     * (returns with the baton) or the baton has been handed on (self == null: the caller's thread is
+     * about to end).
+     */
+    private void runUntilResumed(Fiber self) {
+        currentTask = null;
+        for (;;) {
+            if (ntodo == 0) {
+                if (stopping && iterated) {
+                    stopping = false;
+                    iterated = false;
+                    if (self != driver) {
+                        handTo(self, driver);
+                    }
+                    return;
+                }
+                prepareIteration();
+                iterated = true;
+                continue;
+            }
+            Object item = ready.pollFirst();
+            ntodo--;
+            if (item instanceof Fiber f) {
+                if (f == self) {
+                    return;
+                }
+                if (f.thread == null && f.body.cancelledBeforeStart()) {
+                    continue;
+                }
+                handTo(self, f);
+                return;
+            }
+            runHandle((HandleImpl) item);
+        }
+    }
+
+    private void handTo(Fiber from, Fiber to) {
+        holder = to;
+        Thread t = to.thread;
+        if (t == null) {
+            t = to.newThread(threads);
+            to.thread = t;
+            t.start();
+        } else {
+            LockSupport.unpark(t);
+        }
+        if (from != null) {
+            while (holder != from) {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    private void prepareIteration() {
+        drainInbox();
+        if (ready.isEmpty() && !stopping) {
+            TimerHandleImpl next = timers.peek();
+            if (next == null) {
+                idle(-1);
+            } else {
+                long wait = next.when - time();
+                if (wait > 0) {
+                    idle(wait);
+                }
+            }
+            drainInbox();
+        }
+        if (!timers.isEmpty()) {
+            long now = time();
+            TimerHandleImpl t;
+            while ((t = timers.peek()) != null && t.when <= now) {
+                timers.poll();
+                ready.add(t);
+            }
+        }
+        if (!unretrieved.isEmpty()) {
+            unretrieved.pollCollected(this);
+        }
+        ntodo = ready.size();
+    }
+
+    private void drainInbox() {
+        HandleImpl h;
+        while ((h = inbox.poll()) != null) {
+            ready.add(h);
+        }
+    }
+
+    private void idle(long nanos) {
+        sleeper = Thread.currentThread();
+        try {
+            if (!inbox.isEmpty()) {
+                return;
+            }
+            if (nanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            sleeper = null;
+        }
+    }
+
+    private void wakeup() {
+        Thread t = sleeper;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void runHandle(HandleImpl h) {
+        if (h.cancelled) {
+            return;
+        }
+        markStep(h);
+        try {
+            h.callback.run();
+        } catch (Throwable e) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("message", "Exception in callback " + h.callback);
+            context.put("exception", e);
+            context.put("handle", h);
+            callExceptionHandler(context);
+        }
+    }
+
+    private void markStep(Object owner) {
+        stepOwner = owner;
+        STEP.setOpaque(this, (long) STEP.getOpaque(this) + 1);
+    }
+
+    long stepCount() {
+        return (long) STEP.getOpaque(this);
+    }
+
+    boolean isIdle() {
+        return sleeper != null;
+    }
+
+    void reportSlowStep(long heldNanos) {
+        Object owner = stepOwner;
+        Fiber h = holder;
+        Thread t = h != null ? h.thread : null;
+        StackTraceElement[] stack = t != null ? t.getStackTrace() : new StackTraceElement[0];
+        callSoonThreadsafeIfOpen(() -> {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("message", "Executing " + owner + " held the event loop for at least "
+                    + TimeUnit.NANOSECONDS.toMillis(heldNanos) + " ms without awaiting"
+                    + " (a blocking call? move it to Asyncio.toThread(...))");
+            context.put(owner instanceof Task ? "task" : "handle", owner);
+            context.put("stack", List.of(stack));
+            callExceptionHandler(context);
+        });
+    }
+
+    private void checkThread(String what) {
+        Fiber h = holder;
+        if (h != null && h.thread != Thread.currentThread()) {
+            throw new IllegalStateException(what + " was called from thread " + Thread.currentThread()
+                    + ", which is not running this event loop; use loop.callSoonThreadsafe(...) from other threads");
+        }
+    }
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("Event loop is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- run / stop / close
+
+    @Override
+    public void runForever() {
+        checkClosed();
+        if (running) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running in this thread");
+        }
+        Fiber d = new Fiber(this, Thread.currentThread());
+        driver = d;
+        holder = d;
+        iterated = false;
+        running = true;
+        RUNNING.set(this);
+        Watchdog watchdog = slowStepNanos > 0 ? new Watchdog(this, slowStepNanos) : null;
+        try {
+            runUntilResumed(d);
+        } finally {
+            if (watchdog != null) {
+                watchdog.stop();
+            }
+            running = false;
+            stopping = false;
+            currentTask = null;
+            holder = null;
+            driver = null;
+            RUNNING.remove();
+        }
+    }
+
+    @Override
+    public <T> T runUntilComplete(Future<T> future) {
+        checkClosed();
+        if (future.getLoop() != this) {
+            throw new IllegalStateException("The future belongs to a different event loop: " + future);
+        }
+        if (running) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.isDone()) {
+            throw new IllegalStateException("Event loop stopped before Future completed.");
+        }
+        return future.result();
+    }
+
+    @Override
+    public <T> T runUntilComplete(Coroutine<T> coro) {
+        checkClosed();
+        return runUntilComplete(createTask(coro));
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (running) {
+            throw new IllegalStateException("Cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        releasePendingTasks();
+        closed = true;
+        ready.clear();
+        timers.clear();
+        inbox.clear();
+        unretrieved.reportAll(this);
+        ExecutorService executor = defaultExecutor;
+        defaultExecutor = null;
+        if (executor != null) {
+            executor.shutdown();
+        }
+    }
+
+    /*
+     * Tasks still pending at close are reported (asyncio's "Task was destroyed but it is pending!"),
+     * then each suspended one gets the baton back with the loop in closing mode: its await throws
+     * CancelledError, its finally blocks run, any further await throws at once, and its thread ends.
+     */
+    private void releasePendingTasks() {
+        List<Task<?>> pending = new ArrayList<>(tasks);
+        if (pending.isEmpty()) {
+            return;
+        }
+        Access.Tasks access = Access.tasks();
+        for (Task<?> task : pending) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("message", "Task was destroyed but it is pending!");
+            context.put("task", task);
+            Throwable createdAt = access.createdAt(task);
+            if (createdAt != null) {
+                context.put("source_traceback", createdAt);
+            }
+            callExceptionHandler(context);
+        }
+        closing = true;
+        Fiber d = new Fiber(this, Thread.currentThread());
+        driver = d;
+        holder = d;
+        RUNNING.set(this);
+        try {
+            for (Task<?> task : pending) {
+                Fiber f = access.fiber(task);
+                Thread t = f.thread;
+                task.cancel("the event loop was closed while this task was pending");
+                if (t == null) {
+                    f.body.cancelledBeforeStart();
+                    continue;
+                }
+                handTo(d, f);
+                joinQuietly(t);
+            }
+        } finally {
+            RUNNING.remove();
+            holder = null;
+            driver = null;
+            closing = false;
+            tasks.clear();
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- executors
+
+    @Override
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkClosed();
+        Executor target = executor != null ? executor : defaultExecutor();
+        Future<T> future = createFuture();
+        Runnable job = () -> {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = fn.call();
+            } catch (Throwable e) {
+                error = e;
+            }
+            T v = value;
+            Throwable err = error;
+            callSoonThreadsafeIfOpen(() -> {
+                if (future.isDone()) {
+                    return;
+                }
+                if (err != null) {
+                    future.setException(err);
+                } else {
+                    future.setResult(v);
+                }
+            });
+        };
+        if (target instanceof ExecutorService service) {
+            java.util.concurrent.Future<?> submitted = service.submit(job);
+            future.addDoneCallback(f -> {
+                if (f.isCancelled()) {
+                    submitted.cancel(false);
+                }
+            });
+        } else {
+            target.execute(job);
+        }
+        return future;
+    }
+
+    @Override
+    public void setDefaultExecutor(ExecutorService executor) {
+        defaultExecutor = Objects.requireNonNull(executor, "executor");
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (defaultExecutor == null) {
+            int workers = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    r -> Thread.ofPlatform().daemon().name("asyncio4j-executor-" + EXECUTOR_THREADS.incrementAndGet())
+                            .unstarted(r));
+            pool.allowCoreThreadTimeOut(true);
+            defaultExecutor = pool;
+        }
+        return defaultExecutor;
+    }
+
+    /**
+     * Shuts the default executor down and waits for its threads to finish, as asyncio's
+     * {@code shutdown_default_executor}.
+     *
+     * @param timeout how long to wait
+     * @return {@code true} if every executor thread finished in time
+     */
+    public boolean shutdownDefaultExecutor(Duration timeout) {
+        ExecutorService executor = defaultExecutor;
+        defaultExecutor = null;
+        if (executor == null) {
+            return true;
+        }
+        executor.shutdown();
+        try {
+            return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- errors and settings
+
+    @Override
+    public void setExceptionHandler(BiConsumer<EventLoop, Map<String, Object>> handler) {
+        exceptionHandler = handler;
+    }
+
+    @Override
+    public BiConsumer<EventLoop, Map<String, Object>> getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    @Override
+    public void callExceptionHandler(Map<String, Object> context) {
+        BiConsumer<EventLoop, Map<String, Object>> handler = exceptionHandler;
+        if (handler == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            handler.accept(this, context);
+        } catch (Throwable e) {
+            Map<String, Object> failure = new LinkedHashMap<>();
+            failure.put("message", "Unhandled error in exception handler");
+            failure.put("exception", e);
+            failure.put("context", context);
+            defaultExceptionHandler(failure);
+        }
+    }
+
+    @Override
+    public void defaultExceptionHandler(Map<String, Object> context) {
+        StringBuilder text = new StringBuilder(String.valueOf(context.getOrDefault("message", "Unhandled exception in event loop")));
+        for (Map.Entry<String, Object> e : context.entrySet()) {
+            if (e.getKey().equals("message") || e.getKey().equals("exception")) {
+                continue;
+            }
+            Object value = e.getValue();
+            if (value instanceof List<?> frames && !frames.isEmpty() && frames.get(0) instanceof StackTraceElement) {
+                text.append('\n').append(e.getKey()).append(':');
+                for (Object frame : frames) {
+                    text.append("\n\tat ").append(frame);
+                }
+            } else {
+                text.append('\n').append(e.getKey()).append(": ").append(value);
+            }
+        }
+        Object exception = context.get("exception");
+        if (exception instanceof Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, text.toString(), t);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, text.toString());
+        }
+    }
+
+    @Override
+    public void setDebug(boolean enabled) {
+        debug = enabled;
+    }
+
+    @Override
+    public boolean getDebug() {
+        return debug;
+    }
+
+    @Override
+    public void setSlowCallbackDuration(Duration threshold) {
+        slowStepNanos = threshold.isNegative() ? 0 : saturatedNanos(threshold);
+    }
+
+    @Override
+    public Duration getSlowCallbackDuration() {
+        return Duration.ofNanos(slowStepNanos);
+    }
+
+    @Override
+    public void setEagerTasks(boolean eager) {
+        eagerTasks = eager;
+    }
+
+    /**
+     * Registers a failed future whose exception nobody has retrieved yet.
+     *
+     * @param future the failed future
+     * @param error  its exception
+     * @return a token for {@link #untrackUnretrieved}
+     */
+    public Object trackUnretrieved(Future<?> future, Throwable error) {
+        return unretrieved.track(future, error);
+    }
+
+    /**
+     * Unregisters a future whose exception has now been retrieved.
+     *
+     * @param token from {@link #trackUnretrieved}
+     */
+    public void untrackUnretrieved(Object token) {
+        unretrieved.untrack(token);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<DefaultEventLoop running=" + running + " closed=" + closed + " debug=" + debug + ">";
+    }
+
+    /** A plain future of this loop (Future's constructor is protected). */
+    private static final class LoopFuture<T> extends Future<T> {
+        LoopFuture(EventLoop loop) {
+            super(loop);
+        }
+    }
+}
