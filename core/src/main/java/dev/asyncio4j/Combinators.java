@@ -61,7 +61,7 @@ final class Combinators {
             return outer;
         }
         List<Future<?>> children = new ArrayList<>(args.size());
-        Map<Future<?>, Boolean> distinct = new IdentityHashMap<>();
+        Map<Future<?>, Boolean> distinct = new IdentityHashMap<>(args.size());
         for (Future<?> f : args) {
             children.add(f);
             distinct.put(f, Boolean.TRUE);

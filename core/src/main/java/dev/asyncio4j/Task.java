@@ -69,6 +69,7 @@ public final class Task<T> extends Future<T> {
 
     private final Coroutine<T> coro;
     private final Fiber fiber;
+    private final long id;
     private String name;
     private Future<?> waiter;
     private boolean mustCancel;
@@ -79,7 +80,8 @@ public final class Task<T> extends Future<T> {
     Task(DefaultEventLoop loop, Coroutine<T> coro, String name) {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coro");
-        this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+        this.name = name;
+        this.id = COUNTER.incrementAndGet();
         this.fiber = new Fiber(loop, this, new Fiber.Body() {
             @Override
             public void run() {
@@ -100,11 +102,16 @@ public final class Task<T> extends Future<T> {
      * @return the name given at creation, or {@code Task-N}
      */
     public String getName() {
-        return name;
+        String n = name;
+        if (n == null) {
+            n = "Task-" + id;
+            name = n;
+        }
+        return n;
     }
 
     /**
-     * Renames the task; the name shows in reports, task dumps and the name of its thread.
+     * Renames the task; the name shows in reports and task dumps, and in debug mode as the name of its thread.
      *
      * @param name the new name
      */
@@ -192,7 +199,7 @@ public final class Task<T> extends Future<T> {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("<Task ");
-        sb.append(stateText().replaceFirst(" .*", "")).append(" name='").append(name).append('\'');
+        sb.append(stateText().replaceFirst(" .*", "")).append(" name='").append(getName()).append('\'');
         if (waiter != null) {
             sb.append(" wait_for=").append(waiter);
         }
@@ -214,7 +221,7 @@ public final class Task<T> extends Future<T> {
     /** Suspends the calling task until {@code f} is done, then returns its result (Python's {@code await f}). */
     <R> R await(Future<R> f) {
         if (f.loop != loop) {
-            throw new IllegalStateException("Task '" + name + "' awaited " + f + ", which belongs to a different event loop;"
+            throw new IllegalStateException("Task '" + getName() + "' awaited " + f + ", which belongs to a different event loop;"
                     + " wrap cross-loop work with runCoroutineThreadsafe(...) and Future.from(...)");
         }
         if (f == this) {

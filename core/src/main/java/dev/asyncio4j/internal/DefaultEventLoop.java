@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -73,7 +71,8 @@ public final class DefaultEventLoop implements EventLoop {
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final TimerQueue timers = new TimerQueue();
     private final ConcurrentLinkedQueue<HandleImpl> inbox = new ConcurrentLinkedQueue<>();
-    private final Set<Task<?>> tasks = new LinkedHashSet<>();
+    private Fiber liveHead;
+    private Fiber liveTail;
     private final Unretrieved unretrieved = new Unretrieved();
     private final Thread.Builder.OfVirtual threads = Thread.ofVirtual();
 
@@ -140,7 +139,41 @@ public final class DefaultEventLoop implements EventLoop {
      * @return a snapshot
      */
     public List<Task<?>> allTasks() {
-        return new ArrayList<>(tasks);
+        List<Task<?>> out = new ArrayList<>();
+        for (Fiber f = liveHead; f != null; f = f.nextLive) {
+            out.add(f.task);
+        }
+        return out;
+    }
+
+    private void addLive(Fiber f) {
+        f.live = true;
+        f.prevLive = liveTail;
+        if (liveTail == null) {
+            liveHead = f;
+        } else {
+            liveTail.nextLive = f;
+        }
+        liveTail = f;
+    }
+
+    private void removeLive(Fiber f) {
+        if (!f.live) {
+            return;
+        }
+        f.live = false;
+        if (f.prevLive == null) {
+            liveHead = f.nextLive;
+        } else {
+            f.prevLive.nextLive = f.nextLive;
+        }
+        if (f.nextLive == null) {
+            liveTail = f.prevLive;
+        } else {
+            f.nextLive.prevLive = f.prevLive;
+        }
+        f.prevLive = null;
+        f.nextLive = null;
     }
 
     // ---------------------------------------------------------------- scheduling API
@@ -217,8 +250,8 @@ public final class DefaultEventLoop implements EventLoop {
         checkThread("createTask");
         Access.Tasks access = Access.tasks();
         Task<T> task = access.create(this, coro, name);
-        tasks.add(task);
         Fiber fiber = access.fiber(task);
+        addLive(fiber);
         Fiber self = holder;
         if (eagerTasks && running && self != null && !closing) {
             startEagerly(self, fiber);
@@ -305,17 +338,23 @@ public final class DefaultEventLoop implements EventLoop {
         markStep(self.task);
     }
 
-    void fiberFinished(Fiber self) {
+    /*
+     * Passes the baton on after self's task finished. Returns a never-started fiber that the calling
+     * thread should run next (thread reuse), or null when the thread is done.
+     */
+    Fiber fiberFinished(Fiber self) {
         currentTask = null;
         Fiber back = self.eagerReturn;
         if (closing) {
             handTo(null, driver);
-        } else if (back != null) {
+            return null;
+        }
+        if (back != null) {
             self.eagerReturn = null;
             handTo(null, back);
-        } else {
-            runUntilResumed(null);
+            return null;
         }
+        return runUntilResumed(null);
     }
 
     /**
@@ -324,7 +363,7 @@ public final class DefaultEventLoop implements EventLoop {
      * @param task the finished task
      */
     public void taskDone(Task<?> task) {
-        tasks.remove(task);
+        removeLive(Access.tasks().fiber(task));
     }
 
     private void startEagerly(Fiber self, Fiber fiber) {
@@ -340,7 +379,7 @@ public final class DefaultEventLoop implements EventLoop {
      * (returns with the baton) or the baton has been handed on (self == null: the caller's thread is
      * about to end).
      */
-    private void runUntilResumed(Fiber self) {
+    private Fiber runUntilResumed(Fiber self) {
         currentTask = null;
         for (;;) {
             if (ntodo == 0) {
@@ -350,7 +389,7 @@ public final class DefaultEventLoop implements EventLoop {
                     if (self != driver) {
                         handTo(self, driver);
                     }
-                    return;
+                    return null;
                 }
                 prepareIteration();
                 iterated = true;
@@ -360,13 +399,24 @@ public final class DefaultEventLoop implements EventLoop {
             ntodo--;
             if (item instanceof Fiber f) {
                 if (f == self) {
-                    return;
+                    return null;
                 }
-                if (f.thread == null && f.body.cancelledBeforeStart()) {
-                    continue;
+                if (f.thread == null) {
+                    if (f.body.cancelledBeforeStart()) {
+                        continue;
+                    }
+                    if (self == null) {
+                        Thread me = Thread.currentThread();
+                        f.thread = me;
+                        holder = f;
+                        if (debug) {
+                            me.setName(f.task.getName());
+                        }
+                        return f;
+                    }
                 }
                 handTo(self, f);
-                return;
+                return null;
             }
             runHandle((HandleImpl) item);
         }
@@ -376,7 +426,7 @@ public final class DefaultEventLoop implements EventLoop {
         holder = to;
         Thread t = to.thread;
         if (t == null) {
-            t = to.newThread(threads);
+            t = to.newThread(threads, debug);
             to.thread = t;
             t.start();
         } else {
@@ -609,7 +659,7 @@ public final class DefaultEventLoop implements EventLoop {
      * CancelledError, its finally blocks run, any further await throws at once, and its thread ends.
      */
     private void releasePendingTasks() {
-        List<Task<?>> pending = new ArrayList<>(tasks);
+        List<Task<?>> pending = allTasks();
         if (pending.isEmpty()) {
             return;
         }
@@ -646,7 +696,9 @@ public final class DefaultEventLoop implements EventLoop {
             holder = null;
             driver = null;
             closing = false;
-            tasks.clear();
+            while (liveHead != null) {
+                removeLive(liveHead);
+            }
         }
     }
 

@@ -27,6 +27,10 @@ public final class Fiber implements Runnable {
     final Body body;
     volatile Thread thread;
     Fiber eagerReturn;
+    /** Links in the loop's list of live tasks (an intrusive list: O(1) without hashing). */
+    Fiber prevLive;
+    Fiber nextLive;
+    boolean live;
 
     /**
      * Creates the fiber of a task; its thread starts when the loop first hands it the baton.
@@ -48,24 +52,33 @@ public final class Fiber implements Runnable {
         this.thread = driver;
     }
 
+    /*
+     * A thread whose task has finished runs the scheduler to pass the baton on; when the next ready
+     * task has never run, the thread adopts it and runs it here instead of starting a new thread, so
+     * a burst of short tasks costs one virtual thread, not one each.
+     */
     @Override
     public void run() {
-        loop.fiberStarted(this);
-        try {
-            body.run();
-        } finally {
-            loop.fiberFinished(this);
+        Fiber fiber = this;
+        while (fiber != null) {
+            loop.fiberStarted(fiber);
+            try {
+                fiber.body.run();
+            } finally {
+                fiber = loop.fiberFinished(fiber);
+            }
         }
     }
 
     /**
-     * Renames the task's thread, if it has one.
+     * Renames the task's thread, if it has one and the loop is in debug mode (otherwise task threads
+     * are unnamed, since a finished task's thread may go on to run another task).
      *
      * @param name the task's new name
      */
     public void rename(String name) {
         Thread t = thread;
-        if (t != null) {
+        if (t != null && loop.getDebug()) {
             t.setName(name);
         }
     }
@@ -99,7 +112,7 @@ public final class Fiber implements Runnable {
         return out;
     }
 
-    Thread newThread(Thread.Builder.OfVirtual builder) {
-        return builder.name(task.getName()).unstarted(this);
+    Thread newThread(Thread.Builder.OfVirtual builder, boolean named) {
+        return named ? builder.name(task.getName()).unstarted(this) : builder.unstarted(this);
     }
 }
