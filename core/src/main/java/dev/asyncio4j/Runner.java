@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Runs coroutines on an event loop it owns and cleans up after them: asyncio's {@code Runner}, and
@@ -30,6 +32,7 @@ public final class Runner implements AutoCloseable {
     private static final Duration EXECUTOR_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
 
     private final boolean debug;
+    private final Supplier<? extends EventLoop> loopFactory;
     private DefaultEventLoop loop;
     private boolean closed;
 
@@ -45,6 +48,18 @@ public final class Runner implements AutoCloseable {
      */
     public Runner(boolean debug) {
         this.debug = debug;
+        this.loopFactory = Asyncio::newEventLoop;
+    }
+
+    /**
+     * Creates a runner whose loop comes from {@code loopFactory} (asyncio's {@code loop_factory}),
+     * for example {@code VirtualTime::newEventLoop}.
+     *
+     * @param loopFactory creates the loop on first use
+     */
+    public Runner(Supplier<? extends EventLoop> loopFactory) {
+        this.debug = false;
+        this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory");
     }
 
     /**
@@ -96,7 +111,7 @@ public final class Runner implements AutoCloseable {
             throw new IllegalStateException("Runner is closed");
         }
         if (loop == null) {
-            loop = new DefaultEventLoop();
+            loop = (DefaultEventLoop) loopFactory.get();
             loop.setDebug(debug || loop.getDebug());
         }
         return loop;

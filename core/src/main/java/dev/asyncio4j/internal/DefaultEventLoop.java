@@ -68,6 +68,9 @@ public final class DefaultEventLoop implements EventLoop {
         }
     }
 
+    private final boolean virtualTime;
+    private volatile long virtualNow;
+    private int executorJobsPending;
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final TimerQueue timers = new TimerQueue();
     private final ConcurrentLinkedQueue<HandleImpl> inbox = new ConcurrentLinkedQueue<>();
@@ -96,6 +99,31 @@ public final class DefaultEventLoop implements EventLoop {
     private long slowStepNanos = TimeUnit.MILLISECONDS.toNanos(100);
     private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
     private ExecutorService defaultExecutor;
+
+    /** Creates a loop on the real monotonic clock. */
+    public DefaultEventLoop() {
+        this(false);
+    }
+
+    /**
+     * Creates a loop on the real clock, or on a virtual clock that starts at zero and jumps to the
+     * next timer whenever nothing is ready, no executor job is running and no thread-safe callback
+     * is waiting.
+     *
+     * @param virtualTime whether the loop runs on virtual time
+     */
+    public DefaultEventLoop(boolean virtualTime) {
+        this.virtualTime = virtualTime;
+    }
+
+    /**
+     * Tells whether this loop runs on virtual time.
+     *
+     * @return {@code true} for a virtual-time loop
+     */
+    public boolean isVirtualTime() {
+        return virtualTime;
+    }
 
     // ---------------------------------------------------------------- lookup
 
@@ -230,7 +258,7 @@ public final class DefaultEventLoop implements EventLoop {
 
     @Override
     public long time() {
-        return System.nanoTime();
+        return virtualTime ? virtualNow : System.nanoTime();
     }
 
     @Override
@@ -474,7 +502,19 @@ public final class DefaultEventLoop implements EventLoop {
         }
     }
 
+    /*
+     * Waits until the next timer is due (nanos >= 0) or until woken (nanos < 0). On virtual time the
+     * wait for a timer is a jump of the clock, unless executor jobs are running: their results are
+     * real events that must not be overtaken by virtual time, so the loop then waits for them for real.
+     */
     private void idle(long nanos) {
+        if (virtualTime && nanos >= 0) {
+            if (executorJobsPending == 0 && inbox.isEmpty()) {
+                virtualNow += nanos;
+                return;
+            }
+            nanos = -1;
+        }
         sleeper = Thread.currentThread();
         try {
             if (!inbox.isEmpty()) {
@@ -722,6 +762,7 @@ public final class DefaultEventLoop implements EventLoop {
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         Objects.requireNonNull(fn, "fn");
         checkClosed();
+        checkThread("runInExecutor");
         Executor target = executor != null ? executor : defaultExecutor();
         Future<T> future = createFuture();
         Runnable job = () -> {
@@ -735,6 +776,7 @@ public final class DefaultEventLoop implements EventLoop {
             T v = value;
             Throwable err = error;
             callSoonThreadsafeIfOpen(() -> {
+                executorJobsPending--;
                 if (future.isDone()) {
                     return;
                 }
@@ -745,15 +787,27 @@ public final class DefaultEventLoop implements EventLoop {
                 }
             });
         };
+        executorJobsPending++;
         if (target instanceof ExecutorService service) {
-            java.util.concurrent.Future<?> submitted = service.submit(job);
+            java.util.concurrent.Future<?> submitted;
+            try {
+                submitted = service.submit(job);
+            } catch (RuntimeException e) {
+                executorJobsPending--;
+                throw e;
+            }
             future.addDoneCallback(f -> {
                 if (f.isCancelled()) {
                     submitted.cancel(false);
                 }
             });
         } else {
-            target.execute(job);
+            try {
+                target.execute(job);
+            } catch (RuntimeException e) {
+                executorJobsPending--;
+                throw e;
+            }
         }
         return future;
     }
