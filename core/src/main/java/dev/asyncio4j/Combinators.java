@@ -146,6 +146,16 @@ final class Combinators {
         String kind() {
             return "GatheringFuture";
         }
+
+        @Override
+        String label() {
+            return "gather of " + children.size();
+        }
+
+        @Override
+        List<? extends Future<?>> awaitedChildren() {
+            return children;
+        }
     }
 
     // ---------------------------------------------------------------- wait

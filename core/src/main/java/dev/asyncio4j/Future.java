@@ -3,6 +3,7 @@ package dev.asyncio4j;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import dev.asyncio4j.internal.Sneaky;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,7 @@ public class Future<T> {
     private CancelledError cancelledError;
     private Object callbacks;
     private Object unretrieved;
+    private String label;
 
     /**
      * Creates a pending future bound to {@code loop}; prefer {@link EventLoop#createFuture()}.
@@ -287,6 +289,20 @@ public class Future<T> {
 
     String kind() {
         return "Future";
+    }
+
+    /** What a task awaiting this future is waiting for, in task dumps: a label such as "sleep 5s". */
+    String label() {
+        return label != null ? label : kind();
+    }
+
+    /** The futures this one stands for, in task dumps (a gather's children, a task group's tasks). */
+    List<? extends Future<?>> awaitedChildren() {
+        return List.of();
+    }
+
+    final void setLabel(String label) {
+        this.label = label;
     }
 
     final String stateText() {

@@ -218,6 +218,13 @@ public final class Task<T> extends Future<T> {
 
     // ---- engine side ----
 
+    Future<?> awaitedFuture() {
+        return waiter;
+    }
+
+    /** The task running the TaskGroup this task belongs to, if any (it awaits this task, for dumps). */
+    Task<?> groupParent;
+
     /** Suspends the calling task until {@code f} is done, then returns its result (Python's {@code await f}). */
     <R> R await(Future<R> f) {
         if (f.loop != loop) {

@@ -123,6 +123,7 @@ public final class TaskGroup {
             throw new IllegalStateException("TaskGroup " + this + " is shutting down");
         }
         Task<T> task = loop.createTask(coro, name);
+        task.groupParent = parent;
         if (task.isDone()) {
             onTaskDone(task);
         } else {
@@ -191,7 +192,7 @@ public final class TaskGroup {
         }
         while (!tasks.isEmpty()) {
             if (onCompleted == null) {
-                onCompleted = loop.createFuture();
+                onCompleted = new GroupExit(this);
             }
             try {
                 parent.await(onCompleted);
@@ -223,6 +224,22 @@ public final class TaskGroup {
             return new TaskGroupException("unhandled errors in a TaskGroup", errors);
         }
         return null;
+    }
+
+    /** The future a group's exit awaits; task dumps show the group's tasks under it. */
+    private static final class GroupExit extends Future<Boolean> {
+        private final TaskGroup group;
+
+        GroupExit(TaskGroup group) {
+            super(group.loop);
+            this.group = group;
+            setLabel("TaskGroup exit");
+        }
+
+        @Override
+        List<? extends Future<?>> awaitedChildren() {
+            return List.copyOf(group.tasks);
+        }
     }
 
     private void onTaskDone(Task<?> task) {

@@ -114,6 +114,7 @@ public final class DefaultEventLoop implements EventLoop {
      */
     public DefaultEventLoop(boolean virtualTime) {
         this.virtualTime = virtualTime;
+        LoopRegistry.add(this);
     }
 
     /**
@@ -682,6 +683,7 @@ public final class DefaultEventLoop implements EventLoop {
         }
         releasePendingTasks();
         closed = true;
+        LoopRegistry.remove(this);
         ready.clear();
         timers.clear();
         inbox.clear();
