@@ -74,7 +74,7 @@ class TaskDumpTest {
         assertThat(text).contains("└── body [running]")
                 .contains("gatherer [pending] awaiting gather of 2")
                 .contains("sleeper [pending] awaiting sleep 30s")
-                .contains("at dev.asyncio4j.TaskDumpTest.napInWorker");
+                .contains("TaskDumpTest.napInWorker");
         int body = text.indexOf("body [running]");
         int gatherer = text.indexOf("gatherer [pending]");
         int sleeper = text.indexOf("sleeper [pending]");

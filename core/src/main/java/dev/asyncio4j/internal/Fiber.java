@@ -95,21 +95,36 @@ public final class Fiber implements Runnable {
         }
         StackTraceElement[] frames = t.getStackTrace();
         List<StackTraceElement> out = new ArrayList<>(frames.length);
-        boolean inEngine = true;
+        boolean leading = true;
         for (StackTraceElement e : frames) {
-            boolean engine = e.getClassName().startsWith("dev.asyncio4j.internal.")
-                    || e.getClassName().startsWith("java.")
-                    || e.getClassName().startsWith("jdk.");
-            if (inEngine && engine) {
+            if (leading && isLibraryFrame(e)) {
                 continue;
             }
-            inEngine = false;
+            leading = false;
             if (e.getClassName().equals(Fiber.class.getName())) {
                 break;
             }
             out.add(e);
         }
         return out;
+    }
+
+    /** Whether a frame belongs to the JDK or to this library (not to user code in the same package). */
+    private static boolean isLibraryFrame(StackTraceElement e) {
+        String name = e.getClassName();
+        if (name.startsWith("java.") || name.startsWith("jdk.")) {
+            return true;
+        }
+        if (!name.startsWith("dev.asyncio4j.")) {
+            return false;
+        }
+        try {
+            Class<?> c = Class.forName(name, false, Fiber.class.getClassLoader());
+            return c.getProtectionDomain().getCodeSource() != null
+                    && c.getProtectionDomain().getCodeSource().equals(Fiber.class.getProtectionDomain().getCodeSource());
+        } catch (ClassNotFoundException | LinkageError | SecurityException ex) {
+            return false;
+        }
     }
 
     Thread newThread(Thread.Builder.OfVirtual builder, boolean named) {

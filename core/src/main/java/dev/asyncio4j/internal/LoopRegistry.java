@@ -9,19 +9,29 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanParameterInfo;
 import javax.management.ObjectName;
+import javax.management.ReflectionException;
 
 /*
  * Implementation overview: every loop registers itself (weakly) when created and unregisters when
- * closed. The first registration starts a virtual thread that registers the TasksMXBean with the
+ * closed. The first registration starts a virtual thread that registers this MBean with the
  * platform MBean server (its start-up costs tens of milliseconds, which no loop should wait for);
  * -Dasyncio4j.jmx=false turns that off. A dump asks each running loop to take its own snapshot
  * (callSoonThreadsafe) and waits up to two seconds; a loop that does not answer, because a step is
  * blocking it, which is when a dump matters most, is read directly and marked as a best-effort read.
+ * It is a DynamicMBean, so JMX needs no reflective access to this (unexported) package.
  */
 
 /** The JVM's open loops, for the task-dump MBean. */
-final class LoopRegistry implements TasksMXBean {
+final class LoopRegistry implements DynamicMBean {
     private static final Map<DefaultEventLoop, Boolean> LOOPS = Collections.synchronizedMap(new WeakHashMap<>());
     private static volatile boolean mbeanRequested;
 
@@ -58,12 +68,59 @@ final class LoopRegistry implements TasksMXBean {
     }
 
     @Override
-    public int getOpenLoops() {
-        return LOOPS.size();
+    public MBeanInfo getMBeanInfo() {
+        return new MBeanInfo(LoopRegistry.class.getName(),
+                "asyncio4j event loops: dumpTasks() shows every open loop's task tree",
+                new MBeanAttributeInfo[] {
+                    new MBeanAttributeInfo("OpenLoops", "int", "loops created and not yet closed", true, false, false)
+                },
+                null,
+                new MBeanOperationInfo[] {
+                    new MBeanOperationInfo("dumpTasks", "the task tree of every open loop: who awaits whom, with stacks",
+                            new MBeanParameterInfo[0], "java.lang.String", MBeanOperationInfo.INFO)
+                },
+                null);
     }
 
     @Override
-    public String dumpTasks() {
+    public Object getAttribute(String attribute) throws AttributeNotFoundException {
+        if (attribute.equals("OpenLoops")) {
+            return LOOPS.size();
+        }
+        throw new AttributeNotFoundException("no attribute " + attribute + "; the only one is OpenLoops");
+    }
+
+    @Override
+    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
+        throw new AttributeNotFoundException("attributes of dev.asyncio4j:type=Tasks are read-only");
+    }
+
+    @Override
+    public AttributeList getAttributes(String[] attributes) {
+        AttributeList list = new AttributeList();
+        for (String a : attributes) {
+            if (a.equals("OpenLoops")) {
+                list.add(new Attribute(a, LOOPS.size()));
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public AttributeList setAttributes(AttributeList attributes) {
+        return new AttributeList();
+    }
+
+    @Override
+    public Object invoke(String actionName, Object[] params, String[] signature) throws ReflectionException {
+        if (actionName.equals("dumpTasks") && (params == null || params.length == 0)) {
+            return dumpTasks();
+        }
+        throw new ReflectionException(new NoSuchMethodException(actionName),
+                "no operation " + actionName + "; the only one is dumpTasks()");
+    }
+
+    static String dumpTasks() {
         List<DefaultEventLoop> loops;
         synchronized (LOOPS) {
             loops = new ArrayList<>(LOOPS.keySet());
