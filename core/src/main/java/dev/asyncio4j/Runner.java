@@ -25,6 +25,9 @@ import java.util.function.Supplier;
  * and waits for its threads (up to five minutes, as {@code shutdown_default_executor}), and closes the
  * loop. Afterwards no thread of the loop is left.
  *
+ * <p><b>Interrupts.</b> Interrupting the thread inside {@link #run} cancels the main task (as asyncio's
+ * runner does on Ctrl-C); the interrupt status is set again when {@code run} returns.
+ *
  * <p>Confined to the thread that uses it; not reentrant: {@code run} cannot be called from inside a
  * running loop.
  */
@@ -75,7 +78,14 @@ public final class Runner implements AutoCloseable {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop;"
                     + " await the coroutine, or use Asyncio.createTask(...)");
         }
-        return loop().runUntilComplete(loop().createTask(coro));
+        DefaultEventLoop l = loop();
+        Task<T> main = l.createTask(coro);
+        l.setInterruptHandler(() -> main.cancel("the thread running the loop was interrupted"));
+        try {
+            return l.runUntilComplete(main);
+        } finally {
+            l.setInterruptHandler(null);
+        }
     }
 
     /**

@@ -98,6 +98,7 @@ public final class DefaultEventLoop implements EventLoop {
     private boolean eagerTasks;
     private long slowStepNanos = TimeUnit.MILLISECONDS.toNanos(100);
     private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
+    private Runnable interruptHandler;
     private ExecutorService defaultExecutor;
 
     /** Creates a loop on the real monotonic clock. */
@@ -348,6 +349,54 @@ public final class DefaultEventLoop implements EventLoop {
         }
         currentTask = self.task;
         markStep(self.task);
+        restoreInterrupt(self);
+    }
+
+    /*
+     * Interrupts. A parked thread that is interrupted returns from park() at once, so every park of
+     * the engine clears the interrupt status (no busy spin), remembers it on the fiber, and restores
+     * it when control returns to user code: a task's interrupt status survives its awaits. An
+     * interrupt of the thread driving the loop is a request to stop, like Ctrl-C for asyncio.run():
+     * the loop's interrupt handler runs on the loop (Runner cancels its main task; a bare loop stops).
+     */
+    private void noteInterrupt(Fiber self) {
+        if (!Thread.interrupted()) {
+            return;
+        }
+        if (self == null) {
+            return;
+        }
+        self.interrupted = true;
+        if (self == driver) {
+            inbox.add(new HandleImpl(this::onDriverInterrupted));
+            wakeup();
+        }
+    }
+
+    private void restoreInterrupt(Fiber self) {
+        if (self != null && self.interrupted) {
+            self.interrupted = false;
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onDriverInterrupted() {
+        Runnable handler = interruptHandler;
+        if (handler != null) {
+            handler.run();
+        } else {
+            stop();
+        }
+    }
+
+    /**
+     * Sets what happens on the loop when the thread driving it is interrupted; by default the loop
+     * stops. {@code Runner} cancels its main task instead, as asyncio's runner does on Ctrl-C.
+     *
+     * @param handler runs on the loop, or {@code null} for the default
+     */
+    public void setInterruptHandler(Runnable handler) {
+        interruptHandler = handler;
     }
 
     /**
@@ -435,6 +484,7 @@ public final class DefaultEventLoop implements EventLoop {
                         continue;
                     }
                     if (self == null) {
+                        Thread.interrupted();
                         Thread me = Thread.currentThread();
                         f.thread = me;
                         holder = f;
@@ -464,6 +514,7 @@ public final class DefaultEventLoop implements EventLoop {
         if (from != null) {
             while (holder != from) {
                 LockSupport.park(this);
+                noteInterrupt(from);
             }
         }
     }
@@ -526,6 +577,7 @@ public final class DefaultEventLoop implements EventLoop {
             } else {
                 LockSupport.parkNanos(this, nanos);
             }
+            noteInterrupt(holder);
         } finally {
             sleeper = null;
         }
@@ -627,6 +679,7 @@ public final class DefaultEventLoop implements EventLoop {
             holder = null;
             driver = null;
             RUNNING.remove();
+            restoreInterrupt(d);
         }
     }
 

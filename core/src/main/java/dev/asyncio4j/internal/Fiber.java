@@ -27,6 +27,8 @@ public final class Fiber implements Runnable {
     final Body body;
     volatile Thread thread;
     Fiber eagerReturn;
+    /** An interrupt of this fiber's thread, cleared while the engine parks it, to restore later. */
+    boolean interrupted;
     /** Links in the loop's list of live tasks (an intrusive list: O(1) without hashing). */
     Fiber prevLive;
     Fiber nextLive;
