@@ -220,7 +220,7 @@ public final class Asyncio {
             return;
         }
         Future<Void> done = task.loop.createFuture();
-        done.setLabel("sleep " + delay.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+        done.setLabel(delay);
         TimerHandle timer = task.loop.callLater(delay, () -> {
             if (!done.isDone()) {
                 done.setResult(null);

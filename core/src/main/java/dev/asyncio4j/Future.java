@@ -53,7 +53,7 @@ public class Future<T> {
     private CancelledError cancelledError;
     private Object callbacks;
     private Object unretrieved;
-    private String label;
+    private Object label;
 
     /**
      * Creates a pending future bound to {@code loop}; prefer {@link EventLoop#createFuture()}.
@@ -293,7 +293,10 @@ public class Future<T> {
 
     /** What a task awaiting this future is waiting for, in task dumps: a label such as "sleep 5s". */
     String label() {
-        return label != null ? label : kind();
+        if (label instanceof java.time.Duration d) {
+            return "sleep " + d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        }
+        return label != null ? label.toString() : kind();
     }
 
     /** The futures this one stands for, in task dumps (a gather's children, a task group's tasks). */
@@ -301,7 +304,8 @@ public class Future<T> {
         return List.of();
     }
 
-    final void setLabel(String label) {
+    /** Sets the dump label: a String, or the Duration of a sleep (formatted only when dumped). */
+    final void setLabel(Object label) {
         this.label = label;
     }
 
