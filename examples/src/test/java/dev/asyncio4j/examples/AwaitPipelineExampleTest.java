@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.asyncio4j.Asyncio;
-import java.io.ByteArrayOutputStream;
+import dev.asyncio4j.Future;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AwaitPipelineExampleTest {
@@ -49,18 +49,15 @@ class AwaitPipelineExampleTest {
     void theHandlerCatchesAFailureInAnyStep() {
         AwaitPipeline.Mocks totalFails = new AwaitPipeline.Mocks() {
             @Override
-            dev.asyncio4j.Future<Integer> calculateTotal(java.util.List<AwaitPipeline.Order> orders) {
+            Future<Integer> calculateTotal(List<AwaitPipeline.Order> orders) {
                 return Asyncio.createTask(() -> {
                     throw new ArithmeticException("total overflow");
                 });
             }
         };
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true);
+        ExampleRun run = ExampleRun.of((out, unit) -> Asyncio.run(() -> AwaitPipeline.modernSystem(out, totalFails)));
 
-        Asyncio.run(() -> AwaitPipeline.modernSystem(out, totalFails));
-
-        assertThat(bytes.toString().lines()).containsExactly(
+        assertThat(run.lines()).containsExactly(
                 "Fetching user...",
                 "Got user Alice. Fetching orders...",
                 "Got 2 orders. Calculating total...",
