@@ -302,6 +302,19 @@ public final class Asyncio {
     }
 
     /**
+     * Waits until every future is done: {@code wait(futures, null, ReturnWhen.ALL_COMPLETED)}.
+     *
+     * @param <F>     the future type
+     * @param futures futures or tasks of the running loop; duplicates count once
+     * @return all futures as done, in completion order, and an empty pending set
+     * @throws IllegalArgumentException if {@code futures} is empty
+     * @throws CancelledError           if the current task is cancelled meanwhile
+     */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<F> futures) {
+        return Combinators.waitFutures(futures, null, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /**
      * Awaits {@code future} for at most {@code timeout}; at the deadline it is cancelled, and its
      * cancellation awaited, before {@link TimeoutError} is thrown: asyncio's {@code wait_for()}.
      *

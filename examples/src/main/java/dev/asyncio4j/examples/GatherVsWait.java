@@ -6,7 +6,6 @@ import static dev.asyncio4j.Asyncio.sleep;
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.DoneAndPending;
 import dev.asyncio4j.EventLoop;
-import dev.asyncio4j.ReturnWhen;
 import dev.asyncio4j.Task;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -63,7 +62,7 @@ public final class GatherVsWait {
             Task<String> task3 = loop.createTask(() -> job(out, "task1", unit), "task1");
             Task<String> task4 = loop.createTask(() -> job(out, "task2", unit.dividedBy(2)), "task2");
             DoneAndPending<Task<String>> outcome =
-                    loop.runUntilComplete(() -> Asyncio.wait(List.of(task3, task4), null, ReturnWhen.ALL_COMPLETED));
+                    loop.runUntilComplete(() -> Asyncio.wait(List.of(task3, task4)));
             out.println("wait: done tasks in completion order: "
                     + outcome.done().stream().map(Task::getName).toList());
         }

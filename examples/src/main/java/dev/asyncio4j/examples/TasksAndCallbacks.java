@@ -6,7 +6,6 @@ import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.DoneAndPending;
 import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.Future;
-import dev.asyncio4j.ReturnWhen;
 import dev.asyncio4j.Task;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -69,7 +68,7 @@ public final class TasksAndCallbacks {
 
             // run the tasks (blocks here until all of them are done)
             DoneAndPending<Task<String>> result =
-                    loop.runUntilComplete(() -> Asyncio.wait(tasks, null, ReturnWhen.ALL_COMPLETED));
+                    loop.runUntilComplete(() -> Asyncio.wait(tasks));
             out.println("wait: " + result.done().size() + " done, " + result.pending().size() + " pending");
 
             // get the results
