@@ -143,11 +143,12 @@ public class Future<T> {
      * Finishes the future with an exception and schedules its callbacks.
      *
      * @param error the exception
-     * @throws InvalidStateError if the future is already done
+     * @throws InvalidStateError    if the future is already done (checked first, as asyncio does)
+     * @throws NullPointerException if {@code error} is {@code null}
      */
     public void setException(Throwable error) {
-        Objects.requireNonNull(error, "error");
         checkPending("setException");
+        Objects.requireNonNull(error, "error");
         fail(error);
     }
 
