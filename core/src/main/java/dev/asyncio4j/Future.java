@@ -162,12 +162,15 @@ public class Future<T> {
     }
 
     /**
-     * Cancels the future with a message that the resulting {@link CancelledError} carries.
+     * Cancels the future with a message that the resulting {@link CancelledError} carries. As in
+     * asyncio, calling it on a future that already failed counts as handling its exception: that
+     * exception is no longer reported as never retrieved.
      *
      * @param message the cancellation message, or {@code null}
      * @return {@code true} if the future was pending and is now cancelled
      */
     public boolean cancel(String message) {
+        markRetrieved();
         if (state != PENDING) {
             return false;
         }
@@ -358,7 +361,7 @@ public class Future<T> {
         return cancelledError;
     }
 
-    private void markRetrieved() {
+    final void markRetrieved() {
         if (unretrieved != null) {
             loop.untrackUnretrieved(unretrieved);
             unretrieved = null;

@@ -114,13 +114,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Requests cancellation; see the class comment.
+     * Requests cancellation; see the class comment. On a task that already failed it only marks the
+     * exception as handled (no "never retrieved" report), as asyncio does.
      *
      * @param message carried by the resulting {@link CancelledError}, or {@code null}
      * @return {@code false} if the task is already done, {@code true} otherwise
      */
     @Override
     public boolean cancel(String message) {
+        markRetrieved();
         if (isDone()) {
             return false;
         }
