@@ -3,6 +3,7 @@ package dev.asyncio4j;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import dev.asyncio4j.internal.Sneaky;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The eventual result of an asynchronous operation, bound to one {@link EventLoop}: asyncio's
@@ -286,7 +288,26 @@ public class Future<T> {
 
     @Override
     public String toString() {
-        return "<" + kind() + " " + stateText() + ">";
+        return reprGuarded(this, () -> "<" + kind() + " " + stateText() + ">");
+    }
+
+    /*
+     * A future whose result refers back to it (a task returning allTasks(), bpo-42183) would render
+     * forever; as asyncio's reprlib.recursive_repr, the inner occurrence renders as "...".
+     */
+    private static final ThreadLocal<IdentityHashMap<Future<?>, Boolean>> RENDERING =
+            ThreadLocal.withInitial(IdentityHashMap::new);
+
+    static String reprGuarded(Future<?> future, Supplier<String> render) {
+        IdentityHashMap<Future<?>, Boolean> active = RENDERING.get();
+        if (active.putIfAbsent(future, Boolean.TRUE) != null) {
+            return "...";
+        }
+        try {
+            return render.get();
+        } finally {
+            active.remove(future);
+        }
     }
 
     String kind() {

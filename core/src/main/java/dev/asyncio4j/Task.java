@@ -193,17 +193,19 @@ public final class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("<Task ");
-        sb.append(stateText().replaceFirst(" .*", "")).append(" name='").append(name).append('\'');
-        if (waiter != null) {
-            sb.append(" wait_for=").append(waiter);
-        }
-        String text = stateText();
-        int space = text.indexOf(' ');
-        if (space > 0) {
-            sb.append(text.substring(space));
-        }
-        return sb.append('>').toString();
+        return reprGuarded(this, () -> {
+            String text = stateText();
+            int space = text.indexOf(' ');
+            StringBuilder sb = new StringBuilder("<Task ");
+            sb.append(space > 0 ? text.substring(0, space) : text).append(" name='").append(name).append('\'');
+            if (waiter != null) {
+                sb.append(" wait_for=").append(waiter);
+            }
+            if (space > 0) {
+                sb.append(text.substring(space));
+            }
+            return sb.append('>').toString();
+        });
     }
 
     @Override
