@@ -83,6 +83,31 @@ class Futures2Test {
     }
 
     @Test
+    void testTaskCancelAfterFailureCountsAsRetrieved() {
+        // No CPython counterpart in this file (Task.cancel clears _log_traceback before checking
+        // done()): cancelling a task that already failed returns false and suppresses the
+        // "Task exception was never retrieved" report; an untouched failed task is still reported.
+        List<Map<String, Object>> reports = Collections.synchronizedList(new ArrayList<>());
+        Task<?>[] tasks = new Task<?>[2];
+        Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, context) -> reports.add(context));
+            tasks[0] = createTask(() -> {
+                throw new IllegalStateException("cancelled afterwards");
+            });
+            tasks[1] = createTask(() -> {
+                throw new IllegalStateException("left alone");
+            });
+            sleep(Duration.ZERO);
+            assertThat(tasks[0].cancel()).isFalse();
+            assertThat(tasks[0].isCancelled()).isFalse();
+            return null;
+        });
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).get("task")).isSameAs(tasks[1]);
+        assertThat((Throwable) reports.get(0).get("exception")).hasMessage("left alone");
+    }
+
+    @Test
     void testHandleExcHandlerCorrectContext() {
         // An exception escaping a callSoon callback goes to the exception handler by the time the
         // scheduling task has yielded once, and the loop carries on.
