@@ -3,6 +3,7 @@ package dev.asyncio4j;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import dev.asyncio4j.internal.Sneaky;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The eventual result of an asynchronous operation, bound to one {@link EventLoop}: asyncio's
@@ -145,11 +147,12 @@ public class Future<T> {
      * Finishes the future with an exception and schedules its callbacks.
      *
      * @param error the exception
-     * @throws InvalidStateError if the future is already done
+     * @throws InvalidStateError    if the future is already done (checked first, as asyncio does)
+     * @throws NullPointerException if {@code error} is {@code null}
      */
     public void setException(Throwable error) {
-        Objects.requireNonNull(error, "error");
         checkPending("setException");
+        Objects.requireNonNull(error, "error");
         fail(error);
     }
 
@@ -163,12 +166,15 @@ public class Future<T> {
     }
 
     /**
-     * Cancels the future with a message that the resulting {@link CancelledError} carries.
+     * Cancels the future with a message that the resulting {@link CancelledError} carries. As in
+     * asyncio, calling it on a future that already failed counts as handling its exception: that
+     * exception is no longer reported as never retrieved.
      *
      * @param message the cancellation message, or {@code null}
      * @return {@code true} if the future was pending and is now cancelled
      */
     public boolean cancel(String message) {
+        markRetrieved();
         if (state != PENDING) {
             return false;
         }
@@ -284,7 +290,26 @@ public class Future<T> {
 
     @Override
     public String toString() {
-        return "<" + kind() + " " + stateText() + ">";
+        return reprGuarded(this, () -> "<" + kind() + " " + stateText() + ">");
+    }
+
+    /*
+     * A future whose result refers back to it (a task returning allTasks(), bpo-42183) would render
+     * forever; as asyncio's reprlib.recursive_repr, the inner occurrence renders as "...".
+     */
+    private static final ThreadLocal<IdentityHashMap<Future<?>, Boolean>> RENDERING =
+            ThreadLocal.withInitial(IdentityHashMap::new);
+
+    static String reprGuarded(Future<?> future, Supplier<String> render) {
+        IdentityHashMap<Future<?>, Boolean> active = RENDERING.get();
+        if (active.putIfAbsent(future, Boolean.TRUE) != null) {
+            return "...";
+        }
+        try {
+            return render.get();
+        } finally {
+            active.remove(future);
+        }
     }
 
     String kind() {
@@ -377,7 +402,7 @@ public class Future<T> {
         return cancelledError;
     }
 
-    private void markRetrieved() {
+    final void markRetrieved() {
         if (unretrieved != null) {
             loop.untrackUnretrieved(unretrieved);
             unretrieved = null;

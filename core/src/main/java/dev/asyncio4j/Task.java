@@ -121,13 +121,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Requests cancellation; see the class comment.
+     * Requests cancellation; see the class comment. On a task that already failed it only marks the
+     * exception as handled (no "never retrieved" report), as asyncio does.
      *
      * @param message carried by the resulting {@link CancelledError}, or {@code null}
      * @return {@code false} if the task is already done, {@code true} otherwise
      */
     @Override
     public boolean cancel(String message) {
+        markRetrieved();
         if (isDone()) {
             return false;
         }
@@ -198,17 +200,19 @@ public final class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("<Task ");
-        sb.append(stateText().replaceFirst(" .*", "")).append(" name='").append(getName()).append('\'');
-        if (waiter != null) {
-            sb.append(" wait_for=").append(waiter);
-        }
-        String text = stateText();
-        int space = text.indexOf(' ');
-        if (space > 0) {
-            sb.append(text.substring(space));
-        }
-        return sb.append('>').toString();
+        return reprGuarded(this, () -> {
+            String text = stateText();
+            int space = text.indexOf(' ');
+            StringBuilder sb = new StringBuilder("<Task ");
+            sb.append(space > 0 ? text.substring(0, space) : text).append(" name='").append(getName()).append('\'');
+            if (waiter != null) {
+                sb.append(" wait_for=").append(waiter);
+            }
+            if (space > 0) {
+                sb.append(text.substring(space));
+            }
+            return sb.append('>').toString();
+        });
     }
 
     @Override
