@@ -161,12 +161,15 @@ public class Future<T> {
     }
 
     /**
-     * Cancels the future with a message that the resulting {@link CancelledError} carries.
+     * Cancels the future with a message that the resulting {@link CancelledError} carries. Called on
+     * a future that already failed, it marks the exception as handled, so it is not reported as never
+     * retrieved (as in asyncio).
      *
      * @param message the cancellation message, or {@code null}
      * @return {@code true} if the future was pending and is now cancelled
      */
     public boolean cancel(String message) {
+        markRetrieved(); // asyncio: cancel() clears __log_traceback, even on a done future
         if (state != PENDING) {
             return false;
         }
@@ -357,7 +360,7 @@ public class Future<T> {
         return cancelledError;
     }
 
-    private void markRetrieved() {
+    final void markRetrieved() {
         if (unretrieved != null) {
             loop.untrackUnretrieved(unretrieved);
             unretrieved = null;

@@ -114,13 +114,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Requests cancellation; see the class comment.
+     * Requests cancellation; see the class comment. Called on a task that already failed, it marks
+     * the exception as handled, so it is not reported as never retrieved (as in asyncio).
      *
      * @param message carried by the resulting {@link CancelledError}, or {@code null}
      * @return {@code false} if the task is already done, {@code true} otherwise
      */
     @Override
     public boolean cancel(String message) {
+        markRetrieved(); // asyncio: cancel() clears _log_traceback, even on a done task
         if (isDone()) {
             return false;
         }
