@@ -84,19 +84,28 @@ public final class Fiber implements Runnable {
         List<StackTraceElement> out = new ArrayList<>(frames.length);
         boolean inEngine = true;
         for (StackTraceElement e : frames) {
-            boolean engine = e.getClassName().startsWith("dev.asyncio4j.internal.")
-                    || e.getClassName().startsWith("java.")
-                    || e.getClassName().startsWith("jdk.");
-            if (inEngine && engine) {
-                continue;
+            if (e.getClassName().equals(Fiber.class.getName()) && e.getMethodName().equals("run")) {
+                break; // the bottom of the task's thread
+            }
+            if (inEngine && isLibraryFrame(e)) {
+                continue; // Task.getStack, Task.await, Asyncio.sleep, the scheduler, park
             }
             inEngine = false;
-            if (e.getClassName().equals(Fiber.class.getName())) {
-                break;
-            }
             out.add(e);
         }
+        // the frames that start the coroutine (Task.runCoroutine and its runner) are not the coroutine's
+        while (!out.isEmpty() && isLibraryFrame(out.get(out.size() - 1))) {
+            out.remove(out.size() - 1);
+        }
         return out;
+    }
+
+    private static boolean isLibraryFrame(StackTraceElement e) {
+        String cls = e.getClassName();
+        return cls.startsWith("dev.asyncio4j.internal.")
+                || cls.startsWith("java.")
+                || cls.startsWith("jdk.")
+                || (cls.startsWith("dev.asyncio4j.") && cls.indexOf('.', "dev.asyncio4j.".length()) < 0);
     }
 
     Thread newThread(Thread.Builder.OfVirtual builder) {
