@@ -389,6 +389,30 @@ class EagerTaskFactoryTest {
         });
     }
 
+    @Test
+    void testEagerStepCancellingItsCreator() {
+        // the creator is not suspended while the eager step runs: the request waits for its next await
+        List<String> log = new ArrayList<>();
+        Task<Void> main = loop.createTask(() -> {
+            Task<?> creator = currentTask();
+            Task<Void> child = createTask(() -> {
+                assertThat(creator.cancel("from child")).isTrue();
+                return null;
+            });
+            log.add("creator continues, child.done=" + child.isDone() + ", cancelling=" + creator.cancelling());
+            try {
+                sleep(SHORT);
+            } catch (CancelledError e) {
+                log.add("creator cancelled: " + e.getMessage());
+                throw e;
+            }
+            return null;
+        });
+        assertThatThrownBy(() -> loop.runUntilComplete(main)).isInstanceOf(CancelledError.class);
+        assertThat(log).containsExactly("creator continues, child.done=true, cancelling=1",
+                "creator cancelled: from child");
+    }
+
     // ------------------------------------------------------------------ BaseTaskCountingTests
 
     private static int awaitableChain(int depth) {

@@ -1111,6 +1111,60 @@ class TasksTest {
         assertThat(t.isCancelled()).isFalse();
     }
 
+    @Test
+    void testCancelAfterAwaitedFutureFailed() {
+        // the awaited future failed, then the task was cancelled before it resumed: the task ends
+        // cancelled, and the future's exception counts as retrieved by the task (asyncio's __wakeup
+        // calls future.result() before throwing CancelledError in), so nothing is reported
+        List<Map<String, Object>> contexts = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> contexts.add(ctx));
+        Future<Void> fut = loop.createFuture();
+        Task<Void> t = loop.createTask(() -> {
+            await(fut);
+            return null;
+        });
+        runBriefly(loop);
+        fut.setException(new IOException("failed"));
+        assertThat(t.cancel("late")).isTrue();
+        assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancelledError.class).hasMessage("late");
+        assertThat(t.isCancelled()).isTrue();
+        loop.close();
+        assertThat(contexts).isEmpty();
+    }
+
+    @Test
+    void testCancelCurrentTaskThenAwaitDoneFuture() {
+        // awaiting a done future does not suspend, so a pending request waits for the next suspension
+        List<String> log = new ArrayList<>();
+        Task<Void> t = loop.createTask(() -> {
+            currentTask().cancel("later");
+            Future<String> done = getRunningLoop().createFuture();
+            done.setResult("x");
+            log.add(await(done));
+            try {
+                sleep(Duration.ZERO);
+            } catch (CancelledError e) {
+                log.add("cancelled:" + e.getMessage());
+                throw e;
+            }
+            log.add("not reached");
+            return null;
+        });
+        assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancelledError.class);
+        assertThat(log).containsExactly("x", "cancelled:later");
+    }
+
+    @Test
+    void testCoroutineRaisingCancelledErrorCancelsTask() {
+        // a CancelledError escaping the coroutine cancels the task even without a request
+        Task<Void> t = loop.createTask(() -> {
+            throw new CancelledError("by hand");
+        });
+        assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancelledError.class).hasMessage("by hand");
+        assertThat(t.isCancelled()).isTrue();
+        assertThat(t.cancelling()).isZero();
+    }
+
     // ------------------------------------------------------------------ results, exceptions, callbacks
 
     @Test
@@ -1316,8 +1370,8 @@ class TasksTest {
 
     // ------------------------------------------------------------------ run_coroutine_threadsafe
 
-    private static int add(int a, int b, boolean failing, boolean cancel) {
-        sleep(Duration.ofMillis(5));
+    private static int add(int a, int b, boolean failing, boolean cancel, Duration work) {
+        sleep(work);
         if (failing) {
             throw new IllegalStateException("Fail!");
         }
@@ -1330,7 +1384,10 @@ class TasksTest {
 
     /** Runs add() on the loop from a foreign thread, as CPython's target(). */
     private int target(boolean failing, boolean cancel, Duration timeout) throws Exception {
-        CompletableFuture<Integer> future = Asyncio.runCoroutineThreadsafe(() -> add(1, 2, failing, cancel), loop);
+        // with a timeout the coroutine never finishes in time, whatever the scheduling of this thread
+        Duration work = timeout == null ? Duration.ofMillis(5) : LONG;
+        CompletableFuture<Integer> future = Asyncio.runCoroutineThreadsafe(
+                () -> add(1, 2, failing, cancel, work), loop);
         try {
             return timeout == null ? future.get() : future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
