@@ -99,14 +99,18 @@ public final class Fiber implements Runnable {
         List<StackTraceElement> out = new ArrayList<>(frames.length);
         boolean leading = true;
         for (StackTraceElement e : frames) {
+            if (e.getClassName().equals(Fiber.class.getName()) && e.getMethodName().equals("run")) {
+                break;
+            }
             if (leading && isLibraryFrame(e)) {
                 continue;
             }
             leading = false;
-            if (e.getClassName().equals(Fiber.class.getName())) {
-                break;
-            }
             out.add(e);
+        }
+        // the frames that start the coroutine (Task.runCoroutine and its runner) are not the coroutine's
+        while (!out.isEmpty() && isLibraryFrame(out.get(out.size() - 1))) {
+            out.remove(out.size() - 1);
         }
         return out;
     }
