@@ -61,14 +61,28 @@ final class Combinators {
             return outer;
         }
         List<Future<?>> children = new ArrayList<>(args.size());
-        Map<Future<?>, Boolean> distinct = new IdentityHashMap<>();
+        List<Future<?>> distinct = new ArrayList<>();
+        Map<Future<?>, Boolean> seen = new IdentityHashMap<>();
         for (Future<?> f : args) {
             children.add(f);
-            distinct.put(f, Boolean.TRUE);
+            if (seen.put(f, Boolean.TRUE) == null) {
+                distinct.add(f);
+            }
         }
         GatheringFuture outer = new GatheringFuture(loop, children, distinct.size(), returnExceptions);
-        for (Future<?> f : distinct.keySet()) {
-            f.addCallback(outer.childDone);
+        List<Future<?>> alreadyDone = new ArrayList<>();
+        for (Future<?> f : distinct) {
+            if (f.isDone()) {
+                alreadyDone.add(f);
+            } else {
+                f.addCallback(outer.childDone);
+            }
+        }
+        // As CPython 3.12+: children done before the call are processed at once, in argument order,
+        // so a gather whose children are all done is itself done on return (awaiting it does not
+        // suspend), and its failure is the first failed child's.
+        for (Future<?> f : alreadyDone) {
+            outer.childDone.accept(f);
         }
         return outer;
     }
