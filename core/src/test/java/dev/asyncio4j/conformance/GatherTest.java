@@ -564,6 +564,16 @@ class GatherTest {
             Future<List<Object>> g3 = gather(true, a, failed);
             assertThat(g3.isDone()).isTrue();
             assertThat(g3.result()).containsExactly(1, error);
+
+            // The first failure in argument order wins, whatever the futures' identity hashes.
+            for (int i = 0; i < 20; i++) {
+                Future<Integer> first = newFuture();
+                Future<Integer> second = newFuture();
+                first.setException(new IllegalStateException("first"));
+                second.setException(new IllegalStateException("second"));
+                assertThat(gather(first, second).exception()).hasMessage("first");
+                assertThat(gather(second, first).exception()).hasMessage("second");
+            }
             return null;
         });
     }
