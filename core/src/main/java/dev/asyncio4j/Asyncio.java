@@ -354,7 +354,8 @@ public final class Asyncio {
      * @param futures futures or tasks of one loop; duplicates count once
      * @param timeout the limit for all of them, or {@code null}; after it {@code next()} throws
      *                {@link TimeoutError} for each future not done
-     * @return a single-use iterable
+     * @return an iterable whose iterator is itself: iterating it again after a {@code break}
+     *         resumes with the futures not yet returned (as 3.13's iterator does)
      */
     public static <F extends Future<?>> Iterable<F> asCompleted(Collection<F> futures, Duration timeout) {
         return Combinators.asCompleted(futures, timeout);

@@ -286,7 +286,6 @@ final class Combinators {
         private final TimerHandle timeoutHandle;
         private int remaining;
         private Future<Void> waiter;
-        private boolean iterated;
         private static final Object TIMED_OUT = new Object();
 
         AsCompleted(DefaultEventLoop loop, Set<F> todo, Duration timeout) {
@@ -325,12 +324,12 @@ final class Combinators {
             }
         }
 
+        /*
+         * As CPython 3.13's _AsCompletedIterator.__iter__/__aiter__, which return self: iterating
+         * again after a break resumes where the previous loop stopped.
+         */
         @Override
         public Iterator<F> iterator() {
-            if (iterated) {
-                throw new IllegalStateException("asCompleted() can be iterated only once");
-            }
-            iterated = true;
             return this;
         }
 
