@@ -53,6 +53,10 @@ class AsCompletedTest {
         });
     }
 
+    private static <T> Future<T> newFuture() {
+        return getRunningLoop().createFuture();
+    }
+
     private static void cancelAndDrain(List<? extends Future<?>> fs) {
         fs.forEach(Future::cancel);
         Asyncio.wait(fs, null, ReturnWhen.ALL_COMPLETED);
@@ -103,6 +107,7 @@ class AsCompletedTest {
         Asyncio.run(() -> {
             Task<String> a = sleeper(ms(10), "a");
             Task<String> b = sleeper(Duration.ofSeconds(10), "b");
+            sleep(Duration.ZERO); // the sleepers' timers are registered before the deadline
             long t0 = System.nanoTime();
             List<Object> values = new ArrayList<>();
             Iterator<Task<String>> it = asCompleted(List.of(a, b), ms(40)).iterator();
@@ -128,6 +133,7 @@ class AsCompletedTest {
     void testAsCompletedWithUnusedTimeout() {
         Asyncio.run(() -> {
             Task<String> a = sleeper(ms(5), "a");
+            sleep(Duration.ZERO);
             Iterable<Task<String>> it = asCompleted(List.of(a), ms(30));
             List<String> values = new ArrayList<>();
             for (Task<String> f : it) {
@@ -216,11 +222,14 @@ class AsCompletedTest {
     @Test
     void testAsCompletedCompletionOrder() {
         Asyncio.run(() -> {
-            Task<String> a = sleeper(ms(30), "a");
-            Task<String> b = sleeper(ms(5), "b");
-            Task<String> c = sleeper(ms(15), "c");
-            List<Task<String>> order = new ArrayList<>();
-            for (Task<String> f : asCompleted(List.of(a, b, c), null)) {
+            Future<String> a = newFuture();
+            Future<String> b = newFuture();
+            Future<String> c = newFuture();
+            getRunningLoop().callLater(ms(15), () -> a.setResult("a"));
+            getRunningLoop().callLater(ms(5), () -> b.setResult("b"));
+            getRunningLoop().callLater(ms(10), () -> c.setResult("c"));
+            List<Future<String>> order = new ArrayList<>();
+            for (Future<String> f : asCompleted(List.of(a, b, c), null)) {
                 assertThat(f.isDone()).isTrue();
                 order.add(f);
             }
@@ -261,7 +270,11 @@ class AsCompletedTest {
     @Test
     void testAsCompletedNextIsCancellable() {
         Asyncio.run(() -> {
-            Task<String> slow = sleeper(ms(30), "slow");
+            Future<Void> release = newFuture();
+            Task<String> slow = createTask(() -> {
+                await(release);
+                return "slow";
+            });
             AtomicReference<Iterable<Task<String>>> iterable = new AtomicReference<>();
             Task<Void> consumer = createTask(() -> {
                 iterable.set(asCompleted(List.of(slow), null));
@@ -275,6 +288,7 @@ class AsCompletedTest {
             Throwable thrown = catchThrowable(() -> await(consumer));
             assertThat(thrown).isInstanceOf(CancelledError.class);
             assertThat(slow.isCancelled()).isFalse();
+            release.setResult(null);
             assertThat(await(slow)).isEqualTo("slow");
             return null;
         });
@@ -285,10 +299,11 @@ class AsCompletedTest {
     void testAsCompletedTimeoutForEachPending() {
         Asyncio.run(() -> {
             List<Task<String>> slow = List.of(sleeper(Duration.ofSeconds(10), "x"), sleeper(Duration.ofSeconds(10), "y"));
-            Task<String> fast = sleeper(ms(2), "fast");
-            List<Task<String>> all = new ArrayList<>(slow);
+            Future<String> fast = newFuture();
+            getRunningLoop().callSoon(() -> fast.setResult("fast"));
+            List<Future<String>> all = new ArrayList<>(slow);
             all.add(fast);
-            Iterator<Task<String>> it = asCompleted(all, ms(20)).iterator();
+            Iterator<Future<String>> it = asCompleted(all, ms(20)).iterator();
             List<String> outcome = new ArrayList<>();
             int steps = 0;
             while (it.hasNext()) {

@@ -420,22 +420,33 @@ class GatherTest {
     void testResultsInArgumentOrderNotCompletionOrder() {
         Asyncio.run(() -> {
             List<String> completed = new ArrayList<>();
+            Future<Void> goA = newFuture();
+            Future<Void> goB = newFuture();
+            Future<Void> goC = newFuture();
             Task<String> a = createTask(() -> {
-                sleep(ms(30));
+                await(goA);
                 completed.add("a");
                 return "a";
             });
             Task<String> b = createTask(() -> {
-                sleep(ms(5));
+                await(goB);
                 completed.add("b");
                 return "b";
             });
             Task<String> c = createTask(() -> {
-                sleep(ms(15));
+                await(goC);
                 completed.add("c");
                 return "c";
             });
-            assertThat(await(gather(a, b, c))).containsExactly("a", "b", "c");
+            Future<List<String>> g = gather(a, b, c);
+            runBriefly();
+            goB.setResult(null);
+            runBriefly();
+            goC.setResult(null);
+            runBriefly();
+            assertThat(g.isDone()).isFalse();
+            goA.setResult(null);
+            assertThat(await(g)).containsExactly("a", "b", "c");
             assertThat(completed).containsExactly("b", "c", "a");
             return null;
         });
@@ -450,8 +461,9 @@ class GatherTest {
                 sleep(ms(5));
                 throw boom;
             });
+            Future<Void> release = newFuture();
             Task<String> sibling = createTask(() -> {
-                sleep(ms(30));
+                await(release);
                 events.add("sibling done");
                 return "ok";
             });
@@ -459,6 +471,7 @@ class GatherTest {
             assertThatThrownBy(() -> await(g)).isSameAs(boom);
             events.add("gather failed");
             assertThat(sibling.isDone()).isFalse();
+            release.setResult(null);
             assertThat(await(sibling)).isEqualTo("ok");
             assertThat(sibling.isCancelled()).isFalse();
             assertThat(events).containsExactly("gather failed", "sibling done");
@@ -470,8 +483,9 @@ class GatherTest {
     @Test
     void testChildCancelledGatherRaisesCancelledError() {
         Asyncio.run(() -> {
+            Future<Void> release = newFuture();
             Task<String> sibling = createTask(() -> {
-                sleep(ms(20));
+                await(release);
                 return "sibling";
             });
             Task<String> victim = createTask(() -> {
@@ -485,7 +499,9 @@ class GatherTest {
             assertThat(g.isCancelled()).isFalse();
             assertThat(g.exception()).isInstanceOf(CancelledError.class);
             assertThat(sibling.isDone()).isFalse();
+            release.setResult(null);
             assertThat(await(sibling)).isEqualTo("sibling");
+            assertThat(sibling.isCancelled()).isFalse();
             return null;
         });
     }

@@ -447,6 +447,7 @@ class WaitForTest {
                 sleep(ms(5));
                 return "fast";
             });
+            sleep(Duration.ZERO); // the task's timer is registered before the deadline
             assertThat(waitFor(task, ms(30))).isEqualTo("fast");
             assertThat(task.isCancelled()).isFalse();
             sleep(ms(50)); // past the old deadline: must not be cancelled

@@ -236,6 +236,7 @@ class WaitTest {
         Asyncio.run(() -> {
             Task<Void> a = sleeper(ms(10));
             Task<Void> b = sleeper(Duration.ofSeconds(10));
+            sleep(Duration.ZERO); // the sleepers' timers are registered before wait()'s own
             long t0 = System.nanoTime();
             DoneAndPending<Task<Void>> r = Asyncio.wait(List.of(b, a), ms(40), ReturnWhen.ALL_COMPLETED);
             assertThat(millisSince(t0)).isBetween(39L, 5_000L);
@@ -283,10 +284,13 @@ class WaitTest {
     @Test
     void testWaitDoneInCompletionOrder() {
         Asyncio.run(() -> {
-            Task<Void> a = sleeper(ms(30));
-            Task<Void> b = sleeper(ms(5));
-            Task<Void> c = sleeper(ms(15));
-            DoneAndPending<Task<Void>> r = Asyncio.wait(List.of(a, b, c), null, ReturnWhen.ALL_COMPLETED);
+            Future<String> a = newFuture();
+            Future<String> b = newFuture();
+            Future<String> c = newFuture();
+            getRunningLoop().callLater(ms(15), () -> a.setResult("a"));
+            getRunningLoop().callLater(ms(5), () -> b.setResult("b"));
+            getRunningLoop().callLater(ms(10), () -> c.setResult("c"));
+            DoneAndPending<Future<String>> r = Asyncio.wait(List.of(a, b, c), null, ReturnWhen.ALL_COMPLETED);
             assertThat(new ArrayList<>(r.done())).containsExactly(b, c, a);
             return null;
         });
