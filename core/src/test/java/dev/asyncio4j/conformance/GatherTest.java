@@ -569,6 +569,13 @@ class GatherTest {
             Future<List<Integer>> g = gather(a, b, a);
             assertThat(g.isDone()).isTrue();
             assertThat(g.result()).containsExactly(1, 2, 1);
+            // ... so awaiting it does not suspend: a callback scheduled before does not run in between.
+            List<String> events = new ArrayList<>();
+            getRunningLoop().callSoon(() -> events.add("callback"));
+            assertThat(await(gather(b, a))).containsExactly(2, 1);
+            events.add("after await");
+            sleep(Duration.ZERO);
+            assertThat(events).containsExactly("after await", "callback");
 
             Future<Integer> failed = newFuture();
             IllegalStateException error = new IllegalStateException("early");
