@@ -287,9 +287,10 @@ class WaitTest {
             Future<String> a = newFuture();
             Future<String> b = newFuture();
             Future<String> c = newFuture();
-            getRunningLoop().callLater(ms(15), () -> a.setResult("a"));
-            getRunningLoop().callLater(ms(5), () -> b.setResult("b"));
-            getRunningLoop().callLater(ms(10), () -> c.setResult("c"));
+            long t = getRunningLoop().time(); // one base: the order does not depend on scheduling delays
+            getRunningLoop().callAt(t + ms(15).toNanos(), () -> a.setResult("a"));
+            getRunningLoop().callAt(t + ms(5).toNanos(), () -> b.setResult("b"));
+            getRunningLoop().callAt(t + ms(10).toNanos(), () -> c.setResult("c"));
             DoneAndPending<Future<String>> r = Asyncio.wait(List.of(a, b, c), null, ReturnWhen.ALL_COMPLETED);
             assertThat(new ArrayList<>(r.done())).containsExactly(b, c, a);
             return null;
