@@ -295,6 +295,25 @@ class WaitForTest {
         });
     }
 
+    /** Same with a zero timeout: the exception raised while being cancelled is what the caller gets. */
+    @Test
+    void testWaitForReraisesExceptionDuringCancellationWTimeout0() {
+        Asyncio.run(() -> {
+            Task<Void> innerTask = createTask(() -> {
+                try {
+                    sleep(ms(200));
+                } catch (CancelledError e) {
+                    throw new FooException();
+                }
+                return null;
+            });
+            sleep(Duration.ZERO);
+            assertThatThrownBy(() -> waitFor(innerTask, Duration.ZERO)).isInstanceOf(FooException.class);
+            assertThat(innerTask.isCancelled()).isFalse();
+            return null;
+        });
+    }
+
     /** A waitFor task cancelled before it runs is cancelled; the inner task is left alone. */
     @Test
     void testWaitForSelfCancellation() {
