@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -330,16 +331,27 @@ public final class Asyncio {
     }
 
     /**
-     * Runs {@code coro} in a new task and awaits it for at most {@code timeout}.
+     * Awaits {@code coro} for at most {@code timeout}, as asyncio's {@code wait_for(coro(), timeout)}:
+     * the coroutine runs in the current task, inside a {@link #timeout(Duration, Timeout.Body)} scope,
+     * so at the deadline it sees a {@link CancelledError} at its pending await, and once that leaves it
+     * the caller gets {@link TimeoutError}. A coroutine that swallows the cancellation and returns a
+     * value makes this method return that value. With a zero or negative timeout the coroutine does
+     * not run at all (asyncio wraps it in a task and cancels that before it starts).
      *
      * @param <T>     the result type
      * @param coro    the coroutine
      * @param timeout the limit, or {@code null} for none
      * @return the result
-     * @throws TimeoutError if the deadline passed; the task has then been cancelled
+     * @throws TimeoutError          if the deadline passed
+     * @throws CancelledError        if the current task is cancelled
+     * @throws IllegalStateException if called outside a task
      */
     public static <T> T waitFor(Coroutine<T> coro, Duration timeout) {
-        return Combinators.waitFor(createTask(coro), timeout);
+        Objects.requireNonNull(coro, "coro");
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            return Combinators.waitFor(createTask(coro), timeout);
+        }
+        return timeout(timeout, scope -> coro.call());
     }
 
     /**
@@ -356,7 +368,8 @@ public final class Asyncio {
      * @param futures futures or tasks of one loop; duplicates count once
      * @param timeout the limit for all of them, or {@code null}; after it {@code next()} throws
      *                {@link TimeoutError} for each future not done
-     * @return a single-use iterable
+     * @return an iterable whose iterator is itself: iterating it again after a {@code break}
+     *         resumes with the futures not yet returned (as 3.13's iterator does)
      */
     public static <F extends Future<?>> Iterable<F> asCompleted(Collection<F> futures, Duration timeout) {
         return Combinators.asCompleted(futures, timeout);

@@ -61,14 +61,28 @@ final class Combinators {
             return outer;
         }
         List<Future<?>> children = new ArrayList<>(args.size());
-        Map<Future<?>, Boolean> distinct = new IdentityHashMap<>(args.size());
+        List<Future<?>> distinct = new ArrayList<>(args.size());
+        Map<Future<?>, Boolean> seen = new IdentityHashMap<>(args.size());
         for (Future<?> f : args) {
             children.add(f);
-            distinct.put(f, Boolean.TRUE);
+            if (seen.put(f, Boolean.TRUE) == null) {
+                distinct.add(f);
+            }
         }
         GatheringFuture outer = new GatheringFuture(loop, children, distinct.size(), returnExceptions);
-        for (Future<?> f : distinct.keySet()) {
-            f.addCallback(outer.childDone);
+        List<Future<?>> alreadyDone = new ArrayList<>();
+        for (Future<?> f : distinct) {
+            if (f.isDone()) {
+                alreadyDone.add(f);
+            } else {
+                f.addCallback(outer.childDone);
+            }
+        }
+        // As CPython 3.12+: children done before the call are processed at once, in argument order,
+        // so a gather whose children are all done is itself done on return (awaiting it does not
+        // suspend), and its failure is the first failed child's.
+        for (Future<?> f : alreadyDone) {
+            outer.childDone.accept(f);
         }
         return outer;
     }
@@ -282,7 +296,6 @@ final class Combinators {
         private final TimerHandle timeoutHandle;
         private int remaining;
         private Future<Void> waiter;
-        private boolean iterated;
         private static final Object TIMED_OUT = new Object();
 
         AsCompleted(DefaultEventLoop loop, Set<F> todo, Duration timeout) {
@@ -321,12 +334,12 @@ final class Combinators {
             }
         }
 
+        /*
+         * As CPython 3.13's _AsCompletedIterator.__iter__/__aiter__, which return self: iterating
+         * again after a break resumes where the previous loop stopped.
+         */
         @Override
         public Iterator<F> iterator() {
-            if (iterated) {
-                throw new IllegalStateException("asCompleted() can be iterated only once");
-            }
-            iterated = true;
             return this;
         }
 
