@@ -29,17 +29,20 @@ import java.util.Map;
 public final class Runner implements AutoCloseable {
     private static final Duration EXECUTOR_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
 
-    private final boolean debug;
+    private final Boolean debug;
     private DefaultEventLoop loop;
     private boolean closed;
 
-    /** Creates a runner; its loop is created on first use. */
+    /**
+     * Creates a runner; its loop is created on first use, in debug mode if the process-wide default
+     * says so (system property {@code asyncio4j.debug} or environment variable {@code ASYNCIO4J_DEBUG}).
+     */
     public Runner() {
-        this(false);
+        this.debug = null;
     }
 
     /**
-     * Creates a runner whose loop runs in debug mode or not.
+     * Creates a runner whose loop runs in debug mode or not, whatever the process-wide default.
      *
      * @param debug whether the loop starts in debug mode
      */
@@ -97,7 +100,9 @@ public final class Runner implements AutoCloseable {
         }
         if (loop == null) {
             loop = new DefaultEventLoop();
-            loop.setDebug(debug || loop.getDebug());
+            if (debug != null) {
+                loop.setDebug(debug);
+            }
         }
         return loop;
     }
