@@ -322,6 +322,32 @@ class TimeoutsTest {
         assertThat(cm.get().expired()).isFalse();
     }
 
+    @Test
+    void timeoutHugeDelay() {
+        // No CPython counterpart (Python's float deadlines cannot overflow): a delay so large that the
+        // deadline does not fit in loop time means "never", not "already passed".
+        AtomicReference<Timeout> cm = new AtomicReference<>();
+        List<Object> results = Asyncio.run(() -> {
+            List<Object> out = new ArrayList<>();
+            for (Duration d : List.of(Duration.ofNanos(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE),
+                    java.time.temporal.ChronoUnit.FOREVER.getDuration())) {
+                out.add(Asyncio.timeout(d, s -> {
+                    cm.set(s);
+                    sleep(Duration.ofMillis(2));
+                    return "finished";
+                }));
+                assertThat(cm.get().expired()).isFalse();
+                assertThat(cm.get().when()).isGreaterThan(getRunningLoop().time());
+                out.add(waitFor(createTask(() -> {
+                    sleep(Duration.ofMillis(2));
+                    return "waited";
+                }), d));
+            }
+            return out;
+        });
+        assertThat(results).containsExactly("finished", "waited", "finished", "waited", "finished", "waited");
+    }
+
     // ------------------------------------------------------------------ foreign exceptions
 
     @Test
