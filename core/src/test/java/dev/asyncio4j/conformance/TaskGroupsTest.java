@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.*;
 
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.CancelledError;
+import dev.asyncio4j.Coroutine;
 import dev.asyncio4j.Future;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.TaskGroup;
@@ -73,6 +74,23 @@ class TaskGroupsTest {
         throw new AssertionError("expected " + type.getSimpleName() + " but nothing was thrown");
     }
 
+    /**
+     * Whether the loop starts tasks eagerly; CPython runs this suite both ways (TestTaskGroup and
+     * TestEagerTaskTaskGroup), and so does {@link TaskGroupsEagerTest}.
+     */
+    boolean eagerTasks() {
+        return false;
+    }
+
+    /** Asyncio.run with the loop's eager-task mode set as {@link #eagerTasks()} says. */
+    <T> T run(Coroutine<T> main) {
+        boolean eager = eagerTasks();
+        return Asyncio.run(() -> {
+            getRunningLoop().setEagerTasks(eager);
+            return main.call();
+        });
+    }
+
     private static Set<Class<?>> errorTypes(TaskGroupException eg) {
         return eg.exceptions().stream().map(Object::getClass).collect(Collectors.toSet());
     }
@@ -90,7 +108,7 @@ class TaskGroupsTest {
 
     @Test
     void taskgroup01() {
-        List<Integer> results = Asyncio.run(() -> {
+        List<Integer> results = run(() -> {
             List<Task<Integer>> ts = TaskGroup.run(g -> List.of(
                     g.createTask(() -> { ms(10); return 42; }),
                     g.createTask(() -> { ms(20); return 11; })));
@@ -101,7 +119,7 @@ class TaskGroupsTest {
 
     @Test
     void taskgroup02() {
-        List<Integer> results = Asyncio.run(() -> {
+        List<Integer> results = run(() -> {
             List<Task<Integer>> ts = new ArrayList<>();
             TaskGroup.run(g -> {
                 ts.add(g.createTask(() -> { ms(10); return 42; }));
@@ -117,7 +135,7 @@ class TaskGroupsTest {
     @Test
     void taskgroup03() {
         // Cancelling one child explicitly does not disturb the group.
-        Asyncio.run(() -> {
+        run(() -> {
             List<Task<Integer>> ts = new ArrayList<>();
             String v = TaskGroup.run(g -> {
                 ts.add(g.createTask(() -> { sleep(Duration.ofSeconds(1)); return 42; }));
@@ -139,7 +157,7 @@ class TaskGroupsTest {
         // No CPython counterpart (the Java scope returns a value): run returns the body's result once
         // every child is done.
         List<String> log = new ArrayList<>();
-        String v = Asyncio.run(() -> {
+        String v = run(() -> {
             String r = TaskGroup.run(g -> {
                 g.createTask(() -> { ms(10); log.add("child"); return null; });
                 log.add("body");
@@ -159,7 +177,7 @@ class TaskGroupsTest {
         AtomicInteger num = new AtomicInteger();
         AtomicBoolean t2Cancel = new AtomicBoolean();
         AtomicReference<Task<Void>> t2 = new AtomicReference<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> runner = createTask(() -> {
                 TaskGroup.run(g -> {
                     g.createTask(() -> crashAfter(10));
@@ -192,7 +210,7 @@ class TaskGroupsTest {
         AtomicInteger num = new AtomicInteger();
         AtomicBoolean t2Cancel = new AtomicBoolean();
         AtomicBoolean runnerCancel = new AtomicBoolean();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> runner = createTask(() -> {
                 TaskGroup.run(g -> {
                     g.createTask(() -> crashAfter(10));
@@ -234,7 +252,7 @@ class TaskGroupsTest {
         // No CPython counterpart by this name: failures are reported in the order they happened, not
         // in creation order, and a failure of the body comes after those of the children (it is added
         // when the group exits).
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> {
                     try {
@@ -281,7 +299,7 @@ class TaskGroupsTest {
     void taskgroup09() {
         AtomicReference<Task<Integer>> t1 = new AtomicReference<>();
         AtomicReference<Task<Integer>> t2 = new AtomicReference<>();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 t1.set(g.createTask(() -> { sleep(Duration.ofSeconds(1)); return 42; }));
                 t2.set(g.createTask(() -> { sleep(Duration.ofSeconds(2)); return 11; }));
@@ -300,7 +318,7 @@ class TaskGroupsTest {
         AtomicReference<Task<Integer>> t1 = new AtomicReference<>();
         AtomicReference<Task<Integer>> t2 = new AtomicReference<>();
         ArithmeticException original = new ArithmeticException("/ by zero");
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 t1.set(g.createTask(() -> { sleep(Duration.ofSeconds(1)); return 42; }));
                 t2.set(g.createTask(() -> { sleep(Duration.ofSeconds(2)); return 11; }));
@@ -317,7 +335,7 @@ class TaskGroupsTest {
     void taskgroup13() {
         // The outer group's child fails first: the inner group is cancelled from outside and passes the
         // cancellation on; only the outer child's error is reported.
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g1 -> {
                 g1.createTask(() -> { ms(10); throw new IllegalArgumentException("0.1"); });
                 return TaskGroup.run(g2 -> {
@@ -336,7 +354,7 @@ class TaskGroupsTest {
     void taskgroup14() {
         // The inner group's child fails first: the inner group's TaskGroupException becomes the body
         // failure of the outer group, which reports it nested.
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g1 -> {
                 g1.createTask(() -> { sleep(LONG); throw new IllegalArgumentException("10"); });
                 return TaskGroup.run(g2 -> {
@@ -357,7 +375,7 @@ class TaskGroupsTest {
     void taskgroup19() {
         // The body's cleanup raises while the group cancels it because of a child failure: both are
         // reported, the child's first.
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(10));
                 nestedRaising(new MyExc());
@@ -384,7 +402,7 @@ class TaskGroupsTest {
     void taskgroup24() {
         // A child creates more tasks in the group; the group waits for all of them.
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> TaskGroup.run(g -> {
+        run(() -> TaskGroup.run(g -> {
             g.createTask(() -> {
                 ms(10);
                 g.createTask(() -> { ms(10); log.add("a"); return null; });
@@ -399,7 +417,7 @@ class TaskGroupsTest {
     @Test
     void taskgroup25() {
         AtomicInteger nhydras = new AtomicInteger();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> hydra(g, nhydras));
                 g.createTask(() -> {
@@ -429,7 +447,7 @@ class TaskGroupsTest {
     @Test
     void cancellation() {
         AtomicInteger num = new AtomicInteger();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 for (int i = 0; i < 5; i++) {
                     g.createTask(() -> {
@@ -458,7 +476,7 @@ class TaskGroupsTest {
     @Test
     void taskgroup07() {
         AtomicInteger num = new AtomicInteger();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 for (int i = 0; i < 5; i++) {
                     g.createTask(() -> {
@@ -492,7 +510,7 @@ class TaskGroupsTest {
     void taskgroup08() {
         // Cancelled from outside, but the children fail in their cleanup: the failures take priority
         // over the cancellation.
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 for (int i = 0; i < 5; i++) {
                     g.createTask(() -> {
@@ -524,7 +542,7 @@ class TaskGroupsTest {
         // The body is cancelled from outside before any child fails: CancelledError (with the
         // message) propagates, and the children are cancelled instead of failing.
         List<Task<Void>> children = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 for (int i = 0; i < 5; i++) {
                     children.add(g.createTask(() -> crashAfter(50)));
@@ -548,7 +566,7 @@ class TaskGroupsTest {
 
     @Test
     void taskgroup11() {
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g1 -> TaskGroup.run(g2 -> {
                 for (int i = 0; i < 5; i++) {
                     g2.createTask(() -> crashAfter(50));
@@ -567,7 +585,7 @@ class TaskGroupsTest {
     @Test
     void taskgroup12() {
         AtomicReference<Task<Void>> outerChild = new AtomicReference<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g1 -> {
                 outerChild.set(g1.createTask(() -> { sleep(LONG); return null; }));
                 return TaskGroup.run(g2 -> {
@@ -591,7 +609,7 @@ class TaskGroupsTest {
     void taskgroup15() {
         // Cancelled from outside; while the body handles its cancellation (awaiting), a child fails:
         // the child's failure is reported, not the cancellation (CPython 3.12/3.13).
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g1 -> {
                 g1.createTask(() -> crashAfter(30));
                 try {
@@ -614,7 +632,7 @@ class TaskGroupsTest {
 
     @Test
     void taskgroup16() {
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> {
                 Task<Void> t = createTask(() -> TaskGroup.run(g1 -> {
                     g1.createTask(() -> crashAfter(30));
@@ -640,7 +658,7 @@ class TaskGroupsTest {
     @Test
     void taskgroup17() {
         AtomicInteger num = new AtomicInteger();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 try {
                     sleep(LONG);
@@ -664,7 +682,7 @@ class TaskGroupsTest {
         // The body turns its cancellation into an ordinary exception ("not a good idea, but
         // supported"): it is reported in a TaskGroupException.
         AtomicInteger num = new AtomicInteger();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 try {
                     sleep(LONG);
@@ -687,7 +705,7 @@ class TaskGroupsTest {
     @Test
     void taskgroup22() {
         List<Task<Integer>> children = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 children.add(g.createTask(() -> { sleep(Duration.ofSeconds(1)); return 42; }));
                 children.add(g.createTask(() -> { sleep(Duration.ofSeconds(2)); return 11; }));
@@ -708,7 +726,7 @@ class TaskGroupsTest {
         // A base error from the body propagates as itself, not in a TaskGroupException, even though a
         // child failed too.
         MyBaseError base = new MyBaseError();
-        Asyncio.run(() -> {
+        run(() -> {
             MyBaseError e = thrown(MyBaseError.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(10));
                 nestedRaising(base);
@@ -726,7 +744,7 @@ class TaskGroupsTest {
         MyBaseError base = new MyBaseError();
         AtomicReference<Task<Void>> sibling = new AtomicReference<>();
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             MyBaseError e = thrown(MyBaseError.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> {
                     ms(10);
@@ -754,7 +772,7 @@ class TaskGroupsTest {
         // reports both in a BaseExceptionGroup when the base exception is not KeyboardInterrupt or
         // SystemExit; Java has one kind of base error, which propagates as itself).
         MyBaseError base = new MyBaseError();
-        Asyncio.run(() -> {
+        run(() -> {
             MyBaseError e = thrown(MyBaseError.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> {
                     ms(10);
@@ -775,7 +793,7 @@ class TaskGroupsTest {
         MyBaseError base = new MyBaseError();
         List<Task<Void>> children = new ArrayList<>();
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             MyBaseError e = thrown(MyBaseError.class, () -> TaskGroup.run(g -> {
                 for (int i = 0; i < 3; i++) {
                     children.add(g.createTask(() -> {
@@ -803,7 +821,7 @@ class TaskGroupsTest {
 
     @Test
     void taskgroupTaskName() {
-        Asyncio.run(() -> TaskGroup.run(g -> {
+        run(() -> TaskGroup.run(g -> {
             Task<Void> t = g.createTask(() -> { sleep(Duration.ZERO); return null; }, "yolo");
             assertThat(t.getName()).isEqualTo("yolo");
             return null;
@@ -813,7 +831,7 @@ class TaskGroupsTest {
     @Test
     void name() {
         AtomicReference<String> name = new AtomicReference<>();
-        Asyncio.run(() -> TaskGroup.run(g -> {
+        run(() -> TaskGroup.run(g -> {
             g.createTask(() -> { name.set(currentTask().getName()); return null; }, "example name");
             return null;
         }));
@@ -824,7 +842,7 @@ class TaskGroupsTest {
     void taskgroupNoCreateTaskAfterFailure() {
         List<Throwable> refused = new ArrayList<>();
         AtomicBoolean lateRan = new AtomicBoolean();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(1));
                 g.createTask(() -> {
@@ -853,7 +871,7 @@ class TaskGroupsTest {
         // The body's cleanup (Python: an inner async context manager's __aexit__) raises while the
         // group cancels it for a child's failure: both errors are reported, and the cancel request
         // the group made is withdrawn.
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> main = createTask(() -> {
                 try {
                     TaskGroup.run(tg -> {
@@ -884,7 +902,7 @@ class TaskGroupsTest {
     void taskgroupFinished() {
         // Also test_coro_closed_when_tg_closed: the coroutine given to a finished group never runs.
         AtomicBoolean ran = new AtomicBoolean();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroup tg = TaskGroup.run(g -> g);
             int before = allTasks().size();
             assertThatThrownBy(() -> tg.createTask(() -> { ran.set(true); return null; }))
@@ -900,7 +918,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupFinishedAfterFailure() {
         // No CPython counterpart by this name: a group that ended with a failure is finished too.
-        Asyncio.run(() -> {
+        run(() -> {
             AtomicReference<TaskGroup> box = new AtomicReference<>();
             thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 box.set(g);
@@ -917,7 +935,7 @@ class TaskGroupsTest {
     void taskgroupShuttingDownInBody() {
         // No CPython counterpart by this name: once a child failed, the body itself cannot add tasks.
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(1));
                 try {
@@ -941,7 +959,7 @@ class TaskGroupsTest {
     void taskgroupWithoutParentTask() {
         assertThatThrownBy(() -> TaskGroup.run(g -> null)).isInstanceOf(IllegalStateException.class);
         List<Throwable> errors = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Future<Void> done = getRunningLoop().createFuture();
             getRunningLoop().callSoon(() -> {
                 try {
@@ -961,7 +979,7 @@ class TaskGroupsTest {
 
     @Test
     void cancellingLevelPreserved() {
-        Asyncio.run(() -> {
+        run(() -> {
             thrown(TaskGroupException.class, () -> TaskGroup.run(tg -> {
                 tg.createTask(() -> { sleep(Duration.ZERO); throw new IllegalStateException("runtime"); });
                 return null;
@@ -974,7 +992,7 @@ class TaskGroupsTest {
 
     @Test
     void nestedGroupsBothCancelled() {
-        Asyncio.run(() -> {
+        run(() -> {
             List<Integer> levels = new ArrayList<>();
             TaskGroupException outer = thrown(TaskGroupException.class, () -> TaskGroup.run(outerTg -> {
                 TaskGroupException inner = thrown(TaskGroupException.class, () -> TaskGroup.run(innerTg -> {
@@ -999,7 +1017,7 @@ class TaskGroupsTest {
         // the group reports the failure and keeps the outside cancellation pending, so the next await
         // after the group is cancelled.
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Future<Void> event = getRunningLoop().createFuture();
             Task<Void> t = createTask(() -> {
                 try {
@@ -1042,7 +1060,7 @@ class TaskGroupsTest {
         for (boolean eager : new boolean[] {false, true}) {
             AtomicBoolean ran = new AtomicBoolean();
             AtomicReference<Throwable> exc = new AtomicReference<>();
-            Asyncio.run(() -> {
+            run(() -> {
                 getRunningLoop().setEagerTasks(eager);
                 try {
                     TaskGroup.run(tg -> {
@@ -1071,7 +1089,7 @@ class TaskGroupsTest {
     void cancellationDoesNotLeakOutOfTg() {
         for (boolean eager : new boolean[] {false, true}) {
             List<String> log = new ArrayList<>();
-            Asyncio.run(() -> {
+            run(() -> {
                 getRunningLoop().setEagerTasks(eager);
                 try {
                     TaskGroup.run(tg -> {
@@ -1097,7 +1115,7 @@ class TaskGroupsTest {
         // aborts the group: the body is cancelled at its next await and siblings created before are
         // cancelled.
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             getRunningLoop().setEagerTasks(true);
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(tg -> {
                 Task<Void> sibling = tg.createTask(() -> { sleep(LONG); return null; });
@@ -1124,7 +1142,7 @@ class TaskGroupsTest {
         // No CPython counterpart by this name: a timeout in the body only cancels the body's block;
         // the group's children are not affected and the group ends normally.
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             List<Task<Integer>> ts = TaskGroup.run(g -> {
                 Task<Integer> a = g.createTask(() -> { ms(20); return 1; });
                 Task<Integer> b = g.createTask(() -> { ms(25); return 2; });
@@ -1147,7 +1165,7 @@ class TaskGroupsTest {
         // No CPython counterpart by this name: a child's uncaught TimeoutError is an ordinary failure
         // of the group: siblings and body are cancelled and it is reported.
         List<Task<Void>> sibling = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> Asyncio.timeout(Duration.ofMillis(5), s -> { sleep(LONG); return null; }));
                 sibling.add(g.createTask(() -> { sleep(LONG); return null; }));
@@ -1166,7 +1184,7 @@ class TaskGroupsTest {
         // No CPython counterpart by this name: a child fails while the body waits inside a timeout
         // scope that has not expired; the scope passes the group's CancelledError through unchanged
         // and the group reports the failure.
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> crashAfter(5));
                 return Asyncio.timeout(Duration.ofSeconds(5), s -> {
@@ -1190,7 +1208,7 @@ class TaskGroupsTest {
     void taskgroupCancelFromBody() {
         List<String> log = new ArrayList<>();
         List<Task<Void>> children = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Object v = TaskGroup.run(tg -> {
                 for (int i = 0; i < 3; i++) {
                     children.add(tg.createTask(() -> { sleep(LONG); return null; }));
@@ -1219,7 +1237,7 @@ class TaskGroupsTest {
     void taskgroupCancelFromChild() {
         List<String> log = new ArrayList<>();
         List<Task<Void>> tasks = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroup.run(tg -> {
                 tasks.add(tg.createTask(() -> { sleep(LONG); return null; }));
                 tasks.add(tg.createTask(() -> {
@@ -1248,7 +1266,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupCancelFromOtherTask() {
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> {
+        run(() -> {
             Future<TaskGroup> published = getRunningLoop().createFuture();
             Task<String> owner = createTask(() -> {
                 TaskGroup.run(tg -> {
@@ -1271,7 +1289,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupCancelIdempotent() {
         AtomicInteger bodyCancels = new AtomicInteger();
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroup.run(tg -> {
                 tg.createTask(() -> { sleep(LONG); return null; });
                 tg.cancel();
@@ -1294,7 +1312,7 @@ class TaskGroupsTest {
 
     @Test
     void taskgroupCancelAfterExitIsNoop() {
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroup tg = TaskGroup.run(g -> {
                 g.createTask(() -> { ms(1); return null; });
                 return g;
@@ -1312,7 +1330,7 @@ class TaskGroupsTest {
         // The body has returned and the group waits for its children when cancel() is called: the
         // children are cancelled and run returns the body's value.
         List<Task<Void>> children = new ArrayList<>();
-        String v = Asyncio.run(() -> {
+        String v = run(() -> {
             String r = TaskGroup.run(tg -> {
                 children.add(tg.createTask(() -> { sleep(LONG); return null; }));
                 children.add(tg.createTask(() -> {
@@ -1333,7 +1351,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupCancelWithOutsideCancellation() {
         // An outside cancel request pending alongside the group's own: the CancelledError propagates.
-        Asyncio.run(() -> {
+        run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(tg -> {
                 tg.createTask(() -> { sleep(LONG); return null; });
                 currentTask().cancel("outside");
@@ -1350,7 +1368,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupCancelChildErrorStillRaised() {
         // A child failing while the group is being cancelled is still reported.
-        Asyncio.run(() -> {
+        run(() -> {
             TaskGroupException eg = thrown(TaskGroupException.class, () -> TaskGroup.run(tg -> {
                 tg.createTask(() -> {
                     try {
@@ -1376,7 +1394,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupCancelRefusesNewTasks() {
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> TaskGroup.run(tg -> {
+        run(() -> TaskGroup.run(tg -> {
             tg.cancel();
             try {
                 tg.createTask(() -> null);
@@ -1391,7 +1409,7 @@ class TaskGroupsTest {
     @Test
     void taskgroupCancelInnerDoesNotCancelOuter() {
         List<String> log = new ArrayList<>();
-        Asyncio.run(() -> TaskGroup.run(outer -> {
+        run(() -> TaskGroup.run(outer -> {
             Task<String> outerChild = outer.createTask(() -> { ms(10); return "outer child done"; });
             TaskGroup.run(inner -> {
                 inner.createTask(() -> { sleep(LONG); return null; });
