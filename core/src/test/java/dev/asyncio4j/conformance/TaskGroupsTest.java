@@ -545,7 +545,7 @@ class TaskGroupsTest {
         run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g -> {
                 for (int i = 0; i < 5; i++) {
-                    children.add(g.createTask(() -> crashAfter(50)));
+                    children.add(g.createTask(() -> crashAfter(1_000)));
                 }
                 try {
                     sleep(LONG);
@@ -569,7 +569,7 @@ class TaskGroupsTest {
         run(() -> {
             Task<Void> r = createTask(() -> TaskGroup.run(g1 -> TaskGroup.run(g2 -> {
                 for (int i = 0; i < 5; i++) {
-                    g2.createTask(() -> crashAfter(50));
+                    g2.createTask(() -> crashAfter(1_000));
                 }
                 sleep(LONG);
                 return null;
@@ -590,7 +590,7 @@ class TaskGroupsTest {
                 outerChild.set(g1.createTask(() -> { sleep(LONG); return null; }));
                 return TaskGroup.run(g2 -> {
                     for (int i = 0; i < 5; i++) {
-                        g2.createTask(() -> crashAfter(50));
+                        g2.createTask(() -> crashAfter(1_000));
                     }
                     sleep(LONG);
                     return null;
