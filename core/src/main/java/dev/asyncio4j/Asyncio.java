@@ -399,7 +399,7 @@ public final class Asyncio {
      */
     public static <T> T timeout(Duration delay, Timeout.Body<T> body) {
         DefaultEventLoop loop = DefaultEventLoop.running("timeout()");
-        return Timeout.within(delay == null ? null : loop.time() + Combinators.saturatedNanos(delay), body);
+        return Timeout.within(delay == null ? null : Combinators.deadline(loop.time(), delay), body);
     }
 
     /**

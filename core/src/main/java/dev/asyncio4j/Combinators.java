@@ -252,7 +252,7 @@ final class Combinators {
                 throw new TimeoutError("waitFor() timed out", e);
             }
         }
-        return Timeout.within(timeout == null ? null : fut.loop.time() + saturatedNanos(timeout),
+        return Timeout.within(timeout == null ? null : deadline(fut.loop.time(), timeout),
                 scope -> task.await(fut));
     }
 
@@ -270,6 +270,16 @@ final class Combinators {
         } finally {
             fut.removeCallback(release);
         }
+    }
+
+    /** Returns {@code now + delay} in loop time, saturated so that a huge delay never wraps into the past. */
+    static long deadline(long now, Duration delay) {
+        long nanos = saturatedNanos(delay);
+        long when = now + nanos;
+        if (((now ^ when) & (nanos ^ when)) < 0) {
+            return nanos > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+        return when;
     }
 
     static long saturatedNanos(Duration d) {

@@ -34,18 +34,22 @@ import java.util.function.Supplier;
 public final class Runner implements AutoCloseable {
     private static final Duration EXECUTOR_SHUTDOWN_TIMEOUT = Duration.ofMinutes(5);
 
-    private final boolean debug;
+    private final Boolean debug;
     private final Supplier<? extends EventLoop> loopFactory;
     private DefaultEventLoop loop;
     private boolean closed;
 
-    /** Creates a runner; its loop is created on first use. */
+    /**
+     * Creates a runner; its loop is created on first use, in debug mode if the process-wide default
+     * says so (system property {@code asyncio4j.debug} or environment variable {@code ASYNCIO4J_DEBUG}).
+     */
     public Runner() {
-        this(false);
+        this.debug = null;
+        this.loopFactory = Asyncio::newEventLoop;
     }
 
     /**
-     * Creates a runner whose loop runs in debug mode or not.
+     * Creates a runner whose loop runs in debug mode or not, whatever the process-wide default.
      *
      * @param debug whether the loop starts in debug mode
      */
@@ -61,7 +65,7 @@ public final class Runner implements AutoCloseable {
      * @param loopFactory creates the loop on first use
      */
     public Runner(Supplier<? extends EventLoop> loopFactory) {
-        this.debug = false;
+        this.debug = null;
         this.loopFactory = Objects.requireNonNull(loopFactory, "loopFactory");
     }
 
@@ -122,7 +126,9 @@ public final class Runner implements AutoCloseable {
         }
         if (loop == null) {
             loop = (DefaultEventLoop) loopFactory.get();
-            loop.setDebug(debug || loop.getDebug());
+            if (debug != null) {
+                loop.setDebug(debug);
+            }
         }
         return loop;
     }

@@ -123,13 +123,13 @@ public final class TaskGroup {
             throw new IllegalStateException("TaskGroup " + this + " is shutting down");
         }
         Task<T> task = loop.createTask(coro, name);
+        // Even a task that finished eagerly is tracked and handled by the scheduled done callback:
+        // handling its failure inline would abort the group before the task creating it (itself
+        // possibly still starting eagerly) is tracked, and that task would escape cancellation
+        // (CPython gh-128550).
         task.groupParent = parent;
-        if (task.isDone()) {
-            onTaskDone(task);
-        } else {
-            tasks.add(task);
-            task.addCallback(onTaskDone);
-        }
+        tasks.add(task);
+        task.addCallback(onTaskDone);
         return task;
     }
 

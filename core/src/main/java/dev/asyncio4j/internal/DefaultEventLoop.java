@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -100,6 +101,7 @@ public final class DefaultEventLoop implements EventLoop {
     private BiConsumer<EventLoop, Map<String, Object>> exceptionHandler;
     private Runnable interruptHandler;
     private ExecutorService defaultExecutor;
+    private Set<Thread> executorThreads; // the threads of defaultExecutor when this loop created it
 
     /** Creates a loop on the real monotonic clock. */
     public DefaultEventLoop() {
@@ -870,15 +872,23 @@ public final class DefaultEventLoop implements EventLoop {
     @Override
     public void setDefaultExecutor(ExecutorService executor) {
         defaultExecutor = Objects.requireNonNull(executor, "executor");
+        executorThreads = null;
     }
 
     private ExecutorService defaultExecutor() {
         if (defaultExecutor == null) {
             int workers = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
             ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(),
-                    r -> Thread.ofPlatform().daemon().name("asyncio4j-executor-" + EXECUTOR_THREADS.incrementAndGet())
-                            .unstarted(r));
+                    r -> {
+                        Thread t = Thread.ofPlatform().daemon()
+                                .name("asyncio4j-executor-" + EXECUTOR_THREADS.incrementAndGet()).unstarted(r);
+                        poolThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
+                        poolThreads.add(t);
+                        return t;
+                    });
+            executorThreads = poolThreads;
             pool.allowCoreThreadTimeOut(true);
             defaultExecutor = pool;
         }
@@ -899,8 +909,27 @@ public final class DefaultEventLoop implements EventLoop {
             return true;
         }
         executor.shutdown();
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
         try {
-            return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+            // A terminated pool's last worker may still be ending: join the threads, as Python's
+            // executor.shutdown(wait=True) does, so that none of them outlives this call.
+            Set<Thread> threads = executorThreads;
+            executorThreads = null;
+            if (threads != null) {
+                for (Thread t : threads) {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) {
+                        t.join(Duration.ofNanos(left));
+                    }
+                    if (t.isAlive()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
