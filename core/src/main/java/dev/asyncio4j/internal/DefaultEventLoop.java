@@ -244,9 +244,15 @@ public final class DefaultEventLoop implements EventLoop {
 
     @Override
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
+        // when = now + delay, negative delays included (asyncio: call_later(-2) runs before
+        // call_later(-1)); saturates instead of overflowing.
         long now = time();
-        long when = now + nanos < now ? Long.MAX_VALUE : now + nanos;
+        long when;
+        try {
+            when = Math.addExact(now, delay.toNanos());
+        } catch (ArithmeticException e) {
+            when = delay.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
         return callAt(when, callback);
     }
 
@@ -526,9 +532,10 @@ public final class DefaultEventLoop implements EventLoop {
             if (next == null) {
                 idle(-1);
             } else {
-                long wait = next.when - time();
-                if (wait > 0) {
-                    idle(wait);
+                long now = time();
+                if (next.when > now) {
+                    long wait = next.when - now;
+                    idle(wait > 0 ? wait : Long.MAX_VALUE);
                 }
             }
             drainInbox();
