@@ -214,7 +214,7 @@ public final class DefaultEventLoop implements EventLoop {
         checkClosed();
         checkThread("callSoon");
         HandleImpl h = new HandleImpl(callback);
-        ready.add(h);
+        schedule(h);
         return h;
     }
 
@@ -292,7 +292,7 @@ public final class DefaultEventLoop implements EventLoop {
         if (eagerTasks && running && self != null && !closing) {
             startEagerly(self, fiber);
         } else {
-            ready.add(fiber);
+            schedule(fiber);
         }
         return task;
     }
@@ -303,7 +303,19 @@ public final class DefaultEventLoop implements EventLoop {
      * @param fiber the fiber to resume
      */
     public void enqueue(Fiber fiber) {
-        ready.add(fiber);
+        schedule(fiber);
+    }
+
+    /*
+     * Appends to the ready queue from the loop's side. Thread-safe submissions made before are moved
+     * in first, so that callbacks run in the order they were scheduled whichever method scheduled
+     * them, as with asyncio's single ready deque (call_soon_threadsafe(a); call_soon(b) runs a, b).
+     */
+    private void schedule(Object item) {
+        if (!inbox.isEmpty()) {
+            drainInbox();
+        }
+        ready.add(item);
     }
 
     /**
@@ -319,10 +331,10 @@ public final class DefaultEventLoop implements EventLoop {
             checkThread("completing a future");
         }
         if (callback instanceof Fiber fiber) {
-            ready.add(fiber);
+            schedule(fiber);
         } else {
             Consumer consumer = (Consumer) callback;
-            ready.add(new HandleImpl(new DoneCallback(consumer, future)));
+            schedule(new HandleImpl(new DoneCallback(consumer, future)));
         }
     }
 
