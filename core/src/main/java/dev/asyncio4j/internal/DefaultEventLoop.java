@@ -727,6 +727,13 @@ public final class DefaultEventLoop implements EventLoop {
     @Override
     public <T> T runUntilComplete(Coroutine<T> coro) {
         checkClosed();
+        // Refuse before creating the task: a refused call must not leave a task that runs later.
+        if (running) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running in this thread");
+        }
         return runUntilComplete(createTask(coro));
     }
 
