@@ -613,6 +613,27 @@ class BaseEventsTest {
         }
 
         @Test
+        void testRunningLoopWithinALoopLeavesNoTask() {
+            EventLoop loop = Asyncio.newEventLoop();
+            EventLoop outer = Asyncio.newEventLoop();
+            boolean[] ran = {false};
+            try {
+                assertThatThrownBy(() -> outer.runUntilComplete(() -> loop.runUntilComplete(() -> {
+                    ran[0] = true;
+                    return 1;
+                }))).isInstanceOf(IllegalStateException.class).hasMessageContaining("another loop is running");
+                loop.runUntilComplete(() -> {
+                    sleep(Duration.ofMillis(5));
+                    return null;
+                });
+                assertThat(ran[0]).as("the refused coroutine must not run later").isFalse();
+            } finally {
+                loop.close();
+                outer.close();
+            }
+        }
+
+        @Test
         void testAsyncioRunWithinALoop() {
             assertThatThrownBy(() -> Asyncio.run(() -> Asyncio.run(() -> 1)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("running event loop");
@@ -639,15 +660,28 @@ class BaseEventsTest {
 
         @Test
         void testRunUntilCompleteNesting() {
+            boolean[] innerRan = {false};
             Task<Object> outer = loop.createTask(() -> {
                 assertThat(loop.isRunning()).isTrue();
                 return loop.runUntilComplete(() -> {
+                    innerRan[0] = true;
                     sleep(Duration.ZERO);
                     return null;
                 });
             });
             assertThatThrownBy(() -> loop.runUntilComplete(outer))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+            // CPython: the coroutine is never awaited. The refused call must not leave a task behind
+            // that runs later.
+            loop.runUntilComplete(() -> {
+                sleep(Duration.ofMillis(5));
+                return null;
+            });
+            assertThat(innerRan[0]).isFalse();
+            Contexts handler = new Contexts();
+            loop.setExceptionHandler(handler);
+            loop.close();
+            assertThat(handler.messages()).doesNotContain("Task was destroyed but it is pending!");
         }
 
         @Test
