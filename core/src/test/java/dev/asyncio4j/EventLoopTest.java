@@ -480,6 +480,90 @@ class EventLoopTest {
         assertThat(counter[0]).isEqualTo(tasks * rounds);
     }
 
+    /** Samples a thread's state: a parked thread is WAITING, a busy-spinning one RUNNABLE. */
+    private Thread sampleRunnable(AtomicReference<Thread> target, int[] runnableSamples, CountDownLatch done) {
+        return platform("sampler", () -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (target.get() == null && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                Thread t = target.get();
+                Thread.sleep(10);
+                for (int i = 0; i < 40; i++) {
+                    if (t.getState() == Thread.State.RUNNABLE) {
+                        runnableSamples[0]++;
+                    }
+                    Thread.sleep(2);
+                }
+            } finally {
+                done.countDown();
+            }
+        });
+    }
+
+    @Test
+    void aTaskLeavingItsInterruptStatusSetDoesNotMakeTheIdleLoopSpin() {
+        AtomicReference<Thread> taskThread = new AtomicReference<>();
+        int[] runnableSamples = {0};
+        CountDownLatch sampled = new CountDownLatch(1);
+        sampleRunnable(taskThread, runnableSamples, sampled);
+        boolean stillInterrupted = loop.runUntilComplete(() -> {
+            taskThread.set(Thread.currentThread());
+            Thread.currentThread().interrupt();
+            while (sampled.getCount() > 0) {
+                sleep(Duration.ofMillis(20)); // the loop idles on this task's thread
+            }
+            return Thread.currentThread().isInterrupted();
+        });
+        assertThat(runnableSamples[0]).as("samples of 40 in which the idle loop was running").isLessThanOrEqualTo(10);
+        assertThat(stillInterrupted).as("the task's interrupt status is left as it was").isTrue();
+    }
+
+    @Test
+    void anInterruptedTaskWaitingForTheBatonDoesNotSpin() {
+        AtomicReference<Thread> waiting = new AtomicReference<>();
+        int[] runnableSamples = {0};
+        CountDownLatch sampled = new CountDownLatch(1);
+        sampleRunnable(waiting, runnableSamples, sampled);
+        boolean stillInterrupted = loop.runUntilComplete(() -> {
+            Task<Boolean> a = createTask(() -> {
+                Thread.currentThread().interrupt();
+                waiting.set(Thread.currentThread());
+                sleep(Duration.ZERO); // hands the baton to b, then waits for it
+                return Thread.currentThread().isInterrupted();
+            });
+            Task<Void> b = createTask(() -> {
+                assertThat(sampled.await(20, TimeUnit.SECONDS)).isTrue(); // b keeps the baton meanwhile
+                return null;
+            });
+            await(b);
+            return await(a);
+        });
+        assertThat(runnableSamples[0]).as("samples of 40 in which the waiting task was running").isLessThanOrEqualTo(10);
+        assertThat(stillInterrupted).isTrue();
+    }
+
+    @Test
+    void aTasksInterruptStatusDoesNotLeakIntoTheNextTask() {
+        String second = loop.runUntilComplete(() -> {
+            Task<Void> first = createTask(() -> {
+                Thread.currentThread().interrupt(); // and finishes without clearing it
+                return null;
+            });
+            Task<String> next = createTask(() -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    return "started interrupted";
+                }
+                Thread.sleep(1);
+                return "clean";
+            });
+            await(first);
+            return await(next);
+        });
+        assertThat(second).isEqualTo("clean");
+    }
+
     // ------------------------------------------------------------------ many tasks, no threads left
 
     @Test

@@ -244,13 +244,16 @@ class BaseEventsTest {
         @Test
         void testTimeAndCallAt() {
             long delay = TimeUnit.MILLISECONDS.toNanos(50);
-            long when = loop.time() + delay;
-            loop.callAt(when, loop::stop);
             long t0 = loop.time();
+            long when = t0 + delay;
+            long[] firedAt = {0};
+            loop.callAt(when, () -> {
+                firedAt[0] = loop.time();
+                loop.stop();
+            });
             loop.runForever();
-            long dt = loop.time() - t0;
-            assertThat(dt).as("elapsed ns").isGreaterThanOrEqualTo(delay - TimeUnit.MILLISECONDS.toNanos(1));
-            assertThat(ms(dt)).as("elapsed ms").isLessThan(5_000);
+            assertThat(firedAt[0]).as("a timer never fires before its deadline").isGreaterThanOrEqualTo(when);
+            assertThat(ms(firedAt[0] - t0)).as("elapsed ms").isLessThan(5_000);
         }
 
         /**
@@ -317,16 +320,16 @@ class BaseEventsTest {
         @Test
         void test_RunOnce() {
             List<String> calls = new ArrayList<>();
+            long t0 = loop.time();
             TimerHandle h1 = loop.callLater(Duration.ofMillis(5), () -> calls.add("h1"));
             loop.callLater(Duration.ofMillis(30), () -> {
                 calls.add("h2");
                 loop.stop();
             });
             h1.cancel();
-            long t0 = loop.time();
             loop.runForever();
             assertThat(calls).containsExactly("h2");
-            assertThat(ms(loop.time() - t0)).isGreaterThanOrEqualTo(29);
+            assertThat(ms(loop.time() - t0)).isGreaterThanOrEqualTo(30);
         }
 
         @Test
