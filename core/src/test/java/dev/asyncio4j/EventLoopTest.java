@@ -791,6 +791,19 @@ class EventLoopTest {
     }
 
     @Test
+    void aSlowStepThatStopsTheLoopIsStillReportedBeforeClose() {
+        Contexts handler = handler();
+        loop.setSlowCallbackDuration(Duration.ofMillis(15));
+        loop.callSoon(() -> {
+            block(80);
+            loop.stop();
+        });
+        loop.runForever();
+        loop.close();
+        assertThat(handler.withMessage("Executing")).isNotEmpty();
+    }
+
+    @Test
     void manyFastStepsAreNotReportedThoughTheyAddUpBeyondTheThreshold() {
         Contexts handler = handler();
         loop.setSlowCallbackDuration(Duration.ofMillis(250));
