@@ -469,6 +469,7 @@ public final class DefaultEventLoop implements EventLoop {
         handTo(self, fiber);
         currentTask = previous;
         markStep(previous);
+        restoreInterrupt(self);
     }
 
     /*
@@ -835,6 +836,7 @@ public final class DefaultEventLoop implements EventLoop {
             holder = null;
             driver = null;
             closing = false;
+            restoreInterrupt(d);
             while (liveHead != null) {
                 removeLive(liveHead);
             }
