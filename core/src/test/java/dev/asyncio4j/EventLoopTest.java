@@ -564,6 +564,37 @@ class EventLoopTest {
         assertThat(second).isEqualTo("clean");
     }
 
+    @Test
+    void anEagerCreateTaskKeepsTheCallersInterruptStatus() {
+        loop.setEagerTasks(true);
+        boolean kept = loop.runUntilComplete(() -> {
+            Thread.currentThread().interrupt();
+            Task<Void> child = createTask(() -> {
+                sleep(Duration.ZERO); // suspends: the baton comes back to the caller
+                return null;
+            });
+            boolean status = Thread.interrupted(); // read and clear before awaiting
+            await(child);
+            return status;
+        });
+        assertThat(kept).isTrue();
+    }
+
+    @Test
+    void closeKeepsTheCallersInterruptStatus() {
+        loop.createTask(() -> {
+            sleep(Duration.ofSeconds(30));
+            return null;
+        });
+        runOnce();
+        Thread.currentThread().interrupt();
+        try {
+            loop.close();
+        } finally {
+            assertThat(Thread.interrupted()).as("interrupt status of the thread that called close()").isTrue();
+        }
+    }
+
     // ------------------------------------------------------------------ many tasks, no threads left
 
     @Test
