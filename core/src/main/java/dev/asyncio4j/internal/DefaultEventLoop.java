@@ -75,6 +75,7 @@ public final class DefaultEventLoop implements EventLoop {
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final TimerQueue timers = new TimerQueue();
     private final ConcurrentLinkedQueue<HandleImpl> inbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> slowReports = new ConcurrentLinkedQueue<>();
     private Fiber liveHead;
     private Fiber liveTail;
     private final Unretrieved unretrieved = new Unretrieved();
@@ -216,7 +217,7 @@ public final class DefaultEventLoop implements EventLoop {
         checkClosed();
         checkThread("callSoon");
         HandleImpl h = new HandleImpl(callback);
-        ready.add(h);
+        schedule(h);
         return h;
     }
 
@@ -246,9 +247,15 @@ public final class DefaultEventLoop implements EventLoop {
 
     @Override
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
+        // when = now + delay, negative delays included (asyncio: call_later(-2) runs before
+        // call_later(-1)); saturates instead of overflowing.
         long now = time();
-        long when = now + nanos < now ? Long.MAX_VALUE : now + nanos;
+        long when;
+        try {
+            when = Math.addExact(now, delay.toNanos());
+        } catch (ArithmeticException e) {
+            when = delay.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
         return callAt(when, callback);
     }
 
@@ -288,7 +295,7 @@ public final class DefaultEventLoop implements EventLoop {
         if (eagerTasks && running && self != null && !closing) {
             startEagerly(self, fiber);
         } else {
-            ready.add(fiber);
+            schedule(fiber);
         }
         return task;
     }
@@ -299,7 +306,19 @@ public final class DefaultEventLoop implements EventLoop {
      * @param fiber the fiber to resume
      */
     public void enqueue(Fiber fiber) {
-        ready.add(fiber);
+        schedule(fiber);
+    }
+
+    /*
+     * Appends to the ready queue from the loop's side. Thread-safe submissions made before are moved
+     * in first, so that callbacks run in the order they were scheduled whichever method scheduled
+     * them, as with asyncio's single ready deque (call_soon_threadsafe(a); call_soon(b) runs a, b).
+     */
+    private void schedule(Object item) {
+        if (!inbox.isEmpty()) {
+            drainInbox();
+        }
+        ready.add(item);
     }
 
     /**
@@ -315,10 +334,10 @@ public final class DefaultEventLoop implements EventLoop {
             checkThread("completing a future");
         }
         if (callback instanceof Fiber fiber) {
-            ready.add(fiber);
+            schedule(fiber);
         } else {
             Consumer consumer = (Consumer) callback;
-            ready.add(new HandleImpl(new DoneCallback(consumer, future)));
+            schedule(new HandleImpl(new DoneCallback(consumer, future)));
         }
     }
 
@@ -452,6 +471,7 @@ public final class DefaultEventLoop implements EventLoop {
         handTo(self, fiber);
         currentTask = previous;
         markStep(previous);
+        restoreInterrupt(self);
     }
 
     /*
@@ -522,15 +542,19 @@ public final class DefaultEventLoop implements EventLoop {
     }
 
     private void prepareIteration() {
+        if (!slowReports.isEmpty()) {
+            deliverSlowReports();
+        }
         drainInbox();
         if (ready.isEmpty() && !stopping) {
             TimerHandleImpl next = timers.peek();
             if (next == null) {
                 idle(-1);
             } else {
-                long wait = next.when - time();
-                if (wait > 0) {
-                    idle(wait);
+                long now = time();
+                if (next.when > now) {
+                    long wait = next.when - now;
+                    idle(wait > 0 ? wait : Long.MAX_VALUE);
                 }
             }
             drainInbox();
@@ -621,12 +645,25 @@ public final class DefaultEventLoop implements EventLoop {
         return sleeper != null;
     }
 
+    /*
+     * Slow-step reports wait in their own queue and are delivered at the start of the next iteration
+     * or, at the latest, when runForever returns, so that a slow step followed by stop() (asyncio's
+     * test_log_slow_callbacks) and close() is still reported; through the inbox they were dropped by
+     * close().
+     */
+    private void deliverSlowReports() {
+        Runnable r;
+        while ((r = slowReports.poll()) != null) {
+            r.run();
+        }
+    }
+
     void reportSlowStep(long heldNanos) {
         Object owner = stepOwner;
         Fiber h = holder;
         Thread t = h != null ? h.thread : null;
         StackTraceElement[] stack = t != null ? t.getStackTrace() : new StackTraceElement[0];
-        callSoonThreadsafeIfOpen(() -> {
+        slowReports.add(() -> {
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("message", "Executing " + owner + " held the event loop for at least "
                     + TimeUnit.NANOSECONDS.toMillis(heldNanos) + " ms without awaiting"
@@ -674,6 +711,7 @@ public final class DefaultEventLoop implements EventLoop {
         } finally {
             if (watchdog != null) {
                 watchdog.stop();
+                deliverSlowReports();
             }
             running = false;
             stopping = false;
@@ -710,6 +748,13 @@ public final class DefaultEventLoop implements EventLoop {
     @Override
     public <T> T runUntilComplete(Coroutine<T> coro) {
         checkClosed();
+        // Refuse before creating the task: a refused call must not leave a task that runs later.
+        if (running) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running in this thread");
+        }
         return runUntilComplete(createTask(coro));
     }
 
@@ -793,6 +838,7 @@ public final class DefaultEventLoop implements EventLoop {
             holder = null;
             driver = null;
             closing = false;
+            restoreInterrupt(d);
             while (liveHead != null) {
                 removeLive(liveHead);
             }
