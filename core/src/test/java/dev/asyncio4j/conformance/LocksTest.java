@@ -1602,7 +1602,7 @@ class LocksTest {
                     }
                     return null;
                 });
-                // the reset caught the tasks that had entered the next cycle
+                // the tasks not yet out of the draining barrier see the reset
                 assertThat(results1).isEqualTo(Collections.nCopies(restOfTasks, true));
                 assertThat(barrier.nWaiting()).isZero();
                 assertThat(barrier.toString()).doesNotContain("resetting");
