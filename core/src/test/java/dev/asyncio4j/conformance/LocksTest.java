@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * test_locks.py, ported. Omitted as not applicable to Java: {@code test_lock},
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
  * {@code test_lock_by_with_statement} (the compiler rejects those programs),
  * {@code test_lock_doesnt_accept_loop_parameter} (no such parameter exists to reject).
  */
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost wake-up fails instead of hanging
 class LocksTest {
     /** The shape of every primitive's toString(), after test_locks.RGX_REPR. */
     static final Pattern REPR = Pattern.compile(

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * generics are erased, there is no runtime alias to inspect) and {@code test_float_maxsize}
  * ({@code maxsize} is an {@code int}).
  */
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost wake-up fails instead of hanging
 class QueuesTest {
     static void run(Coroutine<?> body) {
         Asyncio.run(body);
