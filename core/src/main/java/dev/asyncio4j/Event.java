@@ -26,7 +26,8 @@ import dev.asyncio4j.internal.WaitQueue;
  *
  * <p><b>Threads.</b> Loop-confined: it binds to the loop that first uses it, and other loops (or,
  * once bound, threads running no loop) get {@link IllegalStateException}. To set it from another
- * thread, use {@code loop.callSoonThreadsafe(event::set)}.
+ * thread, use {@code loop.callSoonThreadsafe(event::set)}. Memory effects of a task before
+ * {@code set()} happen-before those of the tasks it wakes.
  */
 public final class Event {
     /**

@@ -32,7 +32,8 @@ import dev.asyncio4j.internal.WaitQueue;
  * <p><b>Threads.</b> Loop-confined. The lock binds to the loop of the first task or callback that
  * uses it (asyncio's {@code _LoopBoundMixin}), and any use from another loop, or from a thread that
  * runs no loop once it is bound, throws {@link IllegalStateException}. The constructor may run
- * anywhere.
+ * anywhere. Memory effects of a task before {@code release()} happen-before those of the task that
+ * acquires the lock next (the loop's baton hand-off orders them).
  */
 public final class Lock {
     /**
@@ -46,6 +47,7 @@ public final class Lock {
     }
 
     private final WaitQueue waiters = new WaitQueue(this);
+    private final Runnable releaser = this::release;
     private boolean locked;
     private Task<?> owner;
 
@@ -85,7 +87,7 @@ public final class Lock {
     private Permit grant(Task<?> task) {
         locked = true;
         owner = task;
-        return new OncePermit(this::release);
+        return new OncePermit(releaser);
     }
 
     /**

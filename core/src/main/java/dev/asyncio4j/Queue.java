@@ -43,6 +43,7 @@ import java.util.Objects;
  * <p><b>Threads.</b> Loop-confined. The queue binds to the loop that first uses it; any use from
  * another loop, or from a thread that runs no loop once bound, throws {@link IllegalStateException}.
  * Before it is bound it may be filled from any single thread (say, before {@link Asyncio#run}).
+ * Memory effects of a task before it puts an item happen-before those of the task that gets it.
  *
  * @param <T> the item type
  */
@@ -138,7 +139,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      */
     public void put(T item) {
         Objects.requireNonNull(item, "item");
-        Task<?> task = Combinators.currentTask(kind() + ".put()");
+        Task<?> task = Combinators.currentTask("Queue.put()");
         putters.bind(task.loop);
         while (isFull()) {
             if (shutDown) {
@@ -192,7 +193,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * @throws IllegalStateException if called outside a task or from another loop
      */
     public T get() {
-        Task<?> task = Combinators.currentTask(kind() + ".get()");
+        Task<?> task = Combinators.currentTask("Queue.get()");
         getters.bind(task.loop);
         while (isEmpty()) {
             if (shutDown) {
@@ -261,7 +262,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * @throws IllegalStateException if called outside a task or from another loop
      */
     public void join() {
-        Task<?> task = Combinators.currentTask(kind() + ".join()");
+        Task<?> task = Combinators.currentTask("Queue.join()");
         joiners.bind(task.loop);
         if (unfinished == 0) {
             return;

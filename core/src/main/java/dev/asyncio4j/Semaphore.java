@@ -33,7 +33,8 @@ import dev.asyncio4j.internal.WaitQueue;
  * task.
  *
  * <p><b>Threads.</b> Loop-confined. It binds to the loop that first uses it; use from another loop,
- * or from a thread that runs no loop once bound, throws {@link IllegalStateException}.
+ * or from a thread that runs no loop once bound, throws {@link IllegalStateException}. Memory
+ * effects of a task before {@code release()} happen-before those of the task that takes the permit.
  */
 public sealed class Semaphore permits BoundedSemaphore {
     /**
@@ -46,6 +47,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     private final WaitQueue waiters = new WaitQueue(this);
+    private final Runnable releaser = this::release;
     private int value;
 
     /** Creates a semaphore with one permit. */
@@ -84,11 +86,11 @@ public sealed class Semaphore permits BoundedSemaphore {
      * @throws IllegalStateException if called outside a task or from another loop
      */
     public Permit acquire() {
-        Task<?> task = Combinators.currentTask(getClass().getSimpleName() + ".acquire()");
+        Task<?> task = Combinators.currentTask("Semaphore.acquire()");
         waiters.bind(task.loop);
         if (!isLocked()) {
             value--;
-            return new OncePermit(this::release);
+            return new OncePermit(releaser);
         }
         WaitQueue.Waiter w = waiters.enqueue();
         try {
@@ -110,7 +112,7 @@ public sealed class Semaphore permits BoundedSemaphore {
                 // keep waking
             }
         }
-        return new OncePermit(this::release);
+        return new OncePermit(releaser);
     }
 
     /**
