@@ -106,7 +106,7 @@ public final class Condition {
      * {@code wait()}). The lock is held again when this method returns or throws.
      *
      * @throws CancelledError        if the task is cancelled while waiting or while re-acquiring; the
-     *                               lock is held nonetheless
+     *                               lock is held nonetheless (unless the loop is being closed)
      * @throws IllegalStateException if the lock is not held (asyncio's {@code RuntimeError}), or if
      *                               called outside a task or from another loop
      */
@@ -126,7 +126,7 @@ public final class Condition {
                     waiters.remove(w);
                 }
             } finally {
-                reacquire();
+                reacquire(task);
             }
         } catch (Throwable e) {
             // Whatever escapes may have arrived after this task was signalled: pass the signal on
@@ -136,8 +136,12 @@ public final class Condition {
         }
     }
 
-    /* Re-acquires the lock however often the task is cancelled meanwhile; rethrows the last cancellation. */
-    private void reacquire() {
+    /*
+     * Re-acquires the lock however often the task is cancelled meanwhile, and rethrows the last
+     * cancellation. A closing loop is the exception: it fails every await at once, so waiting for a
+     * lock that another task holds would spin forever; the closing cancellation propagates instead.
+     */
+    private void reacquire(Task<?> task) {
         CancelledError error = null;
         for (;;) {
             try {
@@ -145,6 +149,7 @@ public final class Condition {
                 break;
             } catch (CancelledError e) {
                 error = e;
+                task.loop.checkNotClosing();
             }
         }
         if (error != null) {

@@ -276,4 +276,35 @@ class ConditionTest {
             return null;
         });
     }
+
+    @Test
+    void closingTheLoopDoesNotSpinAWaiterThatCannotReacquireTheLock() {
+        EventLoop loop = Asyncio.newEventLoop();
+        List<String> reports = new ArrayList<>();
+        loop.setExceptionHandler((l, context) -> reports.add(String.valueOf(context.get("message"))));
+        Condition cond = new Condition();
+        boolean[] reachedFinally = {false};
+        loop.runUntilComplete(loop.createTask(() -> {
+            // created first, so the closing loop releases it first, while the lock is still held
+            createTask(() -> {
+                try (Permit held = cond.acquire()) {
+                    cond.await();
+                } finally {
+                    reachedFinally[0] = true;
+                }
+                return null;
+            }, "waiter");
+            yieldOnce();
+            createTask(() -> {
+                cond.acquire();
+                sleep(Duration.ofHours(1)); // holds the lock across an await
+                return null;
+            }, "holder");
+            yieldOnce();
+            return null;
+        }));
+        loop.close(); // must return
+        assertThat(reachedFinally[0]).isTrue();
+        assertThat(reports).contains("Task was destroyed but it is pending!");
+    }
 }
