@@ -20,6 +20,7 @@ package dev.asyncio4j;
 public final class QueueFull extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The capacity of the queue that was full. */
     private final int maxsize;
 
     /**

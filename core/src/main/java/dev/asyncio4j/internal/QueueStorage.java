@@ -12,34 +12,37 @@ import java.util.Objects;
  *
  * @param <T> the item type
  */
-public interface QueueStorage<T> {
+public abstract class QueueStorage<T> {
+    private QueueStorage() {
+    }
+
     /**
      * Adds an item.
      *
      * @param item the item, not {@code null}
      */
-    void put(T item);
+    public abstract void put(T item);
 
     /**
      * Removes and returns the next item; the caller checks {@link #size()} first.
      *
      * @return the next item in this storage's order
      */
-    T get();
+    public abstract T get();
 
     /**
      * Returns the number of items.
      *
      * @return the size
      */
-    int size();
+    public abstract int size();
 
     /**
      * Returns the items in the order {@link #get()} would return them, for {@code toString}.
      *
      * @return a snapshot
      */
-    List<T> snapshot();
+    public abstract List<T> snapshot();
 
     /**
      * First in, first out.
@@ -47,7 +50,7 @@ public interface QueueStorage<T> {
      * @param <T> the item type
      * @return a new storage
      */
-    static <T> QueueStorage<T> fifo() {
+    public static <T> QueueStorage<T> fifo() {
         return new Fifo<>();
     }
 
@@ -57,7 +60,7 @@ public interface QueueStorage<T> {
      * @param <T> the item type
      * @return a new storage
      */
-    static <T> QueueStorage<T> lifo() {
+    public static <T> QueueStorage<T> lifo() {
         return new Lifo<>();
     }
 
@@ -68,12 +71,12 @@ public interface QueueStorage<T> {
      * @param comparator the order, or {@code null} for the items' natural order
      * @return a new storage
      */
-    static <T> QueueStorage<T> priority(Comparator<? super T> comparator) {
+    public static <T> QueueStorage<T> priority(Comparator<? super T> comparator) {
         return new Priority<>(comparator);
     }
 
-    /** FIFO on an array deque. */
-    final class Fifo<T> implements QueueStorage<T> {
+    /* FIFO on an array deque. */
+    private static final class Fifo<T> extends QueueStorage<T> {
         private final ArrayDeque<T> items = new ArrayDeque<>();
 
         @Override
@@ -97,8 +100,8 @@ public interface QueueStorage<T> {
         }
     }
 
-    /** LIFO on an array deque used as a stack. */
-    final class Lifo<T> implements QueueStorage<T> {
+    /* LIFO on an array deque used as a stack. */
+    private static final class Lifo<T> extends QueueStorage<T> {
         private final ArrayDeque<T> items = new ArrayDeque<>();
 
         @Override
@@ -129,7 +132,7 @@ public interface QueueStorage<T> {
      * items leave in FIFO order (heapq is not stable; Python code adds a counter to its tuples for
      * the same reason).
      */
-    final class Priority<T> implements QueueStorage<T> {
+    private static final class Priority<T> extends QueueStorage<T> {
         private record Entry<T>(T item, long seq) {
         }
 
