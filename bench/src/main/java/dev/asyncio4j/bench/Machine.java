@@ -1,6 +1,7 @@
 package dev.asyncio4j.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,22 @@ final class Machine {
      */
     static double processCpuSeconds() {
         return OS.getProcessCpuTime() / 1e9;
+    }
+
+    /**
+     * Returns the time this JVM has spent in garbage-collection pauses so far (the collectors' own
+     * accounting; concurrent phases, which run beside the program, are left out).
+     *
+     * @return seconds
+     */
+    static double gcPauseSeconds() {
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!gc.getName().contains("Concurrent") && gc.getCollectionTime() > 0) {
+                millis += gc.getCollectionTime();
+            }
+        }
+        return millis / 1e3;
     }
 
     /**

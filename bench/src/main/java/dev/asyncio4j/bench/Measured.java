@@ -11,9 +11,11 @@ import java.util.List;
  * @param seconds           wall time of the timed region
  * @param cpuSeconds        this process's CPU time over it (all threads)
  * @param foreignCpuSeconds CPU time other processes used over it, or -1 if unknown
+ * @param gcPauseSeconds    time this JVM spent in GC pauses within it
  * @param extras            workload-specific fields, in order
  */
-record Measured(int n, double seconds, double cpuSeconds, double foreignCpuSeconds, List<Extra> extras) {
+record Measured(int n, double seconds, double cpuSeconds, double foreignCpuSeconds, double gcPauseSeconds,
+        List<Extra> extras) {
 
     /** A workload-specific field, printed with {@code decimals} places. */
     record Extra(String key, double value, int decimals) {
@@ -26,7 +28,7 @@ record Measured(int n, double seconds, double cpuSeconds, double foreignCpuSecon
     Measured with(String key, double value, int decimals) {
         List<Extra> more = new ArrayList<>(extras);
         more.add(new Extra(key, value, decimals));
-        return new Measured(n, seconds, cpuSeconds, foreignCpuSeconds, more);
+        return new Measured(n, seconds, cpuSeconds, foreignCpuSeconds, gcPauseSeconds, more);
     }
 
     /** The run's JSON line: the peers' six fields first, then extras and diagnostics. */
@@ -50,6 +52,7 @@ record Measured(int n, double seconds, double cpuSeconds, double foreignCpuSecon
         if (foreignCpuSeconds >= 0) {
             line.put("foreign_cpu_s", foreignCpuSeconds, 2);
         }
+        line.put("gc_pause_s", gcPauseSeconds, 3);
         return line.put("version", "asyncio4j / JDK " + Runtime.version()).toString();
     }
 }

@@ -83,8 +83,8 @@ public final class Summary {
         }
         StringBuilder out = new StringBuilder();
         out.append("| workload | n | system | runs | median s | median ops/s | asyncio4j ÷ system (ops/s) "
-                + "| overhead s | peak RSS MB | other CPU s |\n");
-        out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| overhead s | peak RSS MB | other CPU s | GC pause s |\n");
+        out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, Map<String, List<Map<String, String>>>> g : groups.entrySet()) {
             String[] key = g.getKey().split("\u0000");
             Double ours = median(g.getValue().get(Workloads.SYSTEM), "ops_per_s");
@@ -106,6 +106,7 @@ public final class Summary {
                         .append(" | ").append(format(median(runs, "overhead_s"), "%.4f"))
                         .append(" | ").append(format(median(runs, "peak_rss_mb"), "%.1f"))
                         .append(" | ").append(format(median(runs, "foreign_cpu_s"), "%.2f"))
+                        .append(" | ").append(format(median(runs, "gc_pause_s"), "%.3f"))
                         .append(" |\n");
             }
         }

@@ -39,7 +39,8 @@ import java.util.Locale;
  * {@code ops_per_s = n / seconds}; {@code peak_rss_mb} is VmHWM after the timed pass (it covers the
  * warm-up pass, which is the same workload); {@code baseline_rss_mb} is VmHWM before the warm-up.
  * Diagnostics as in the Python harness: {@code cpu_s}, this process's CPU time over the timed region, and
- * {@code foreign_cpu_s}, the CPU other processes used meanwhile (from /proc/stat), to spot disturbed runs.
+ * {@code foreign_cpu_s}, the CPU other processes used meanwhile (from /proc/stat), to spot disturbed runs;
+ * and, ours only, {@code gc_pause_s}, this JVM's GC pause time within the timed region.
  *
  * <p>The workloads (definitions of {@code ../shared/peers/python/README.md}):
  * <ul>

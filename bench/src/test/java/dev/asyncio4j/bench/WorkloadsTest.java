@@ -53,11 +53,11 @@ class WorkloadsTest {
 
     @Test
     void jsonLineStartsWithThePeersFieldsInOrder() {
-        Measured m = new Measured(1_000, 0.5, 0.25, 0.01, List.of()).with("overhead_s", 0.0, 6);
+        Measured m = new Measured(1_000, 0.5, 0.25, 0.01, 0.002, List.of()).with("overhead_s", 0.0, 6);
         String line = m.toJson("sleepers", 60.04, 45.0);
         assertThat(line).startsWith("{\"system\": \"asyncio4j\", \"workload\": \"sleepers\", \"n\": 1000,"
                 + " \"seconds\": 0.500000, \"ops_per_s\": 2000.0, \"peak_rss_mb\": 60.0, \"overhead_s\": 0.000000,"
-                + " \"baseline_rss_mb\": 45.0, \"cpu_s\": 0.250, \"foreign_cpu_s\": 0.01, \"version\": ");
+                + " \"baseline_rss_mb\": 45.0, \"cpu_s\": 0.250, \"foreign_cpu_s\": 0.01, \"gc_pause_s\": 0.002, \"version\": ");
         Map<String, String> fields = Summary.parse(line);
         assertThat(fields).containsEntry("system", "asyncio4j").containsEntry("ops_per_s", "2000.0");
     }
