@@ -846,7 +846,8 @@ public final class DefaultEventLoop implements EventLoop {
         }
     }
 
-    private static void joinQuietly(Thread t) {
+    /** Waits for {@code t} to end, keeping (not throwing) an interrupt that arrives meanwhile. */
+    static void joinQuietly(Thread t) {
         boolean interrupted = false;
         while (t.isAlive()) {
             try {
