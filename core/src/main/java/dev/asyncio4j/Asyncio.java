@@ -1,5 +1,7 @@
 package dev.asyncio4j;
 
+import dev.asyncio4j.internal.BridgeFuture;
+import dev.asyncio4j.internal.Deadlines;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The entry points of asyncio4j, named as in Python's {@code asyncio} module; import them statically.
@@ -152,38 +153,13 @@ public final class Asyncio {
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
         DefaultEventLoop target = (DefaultEventLoop) loop;
-        AtomicReference<Task<T>> task = new AtomicReference<>();
-        CompletableFuture<T> result = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
-                    target.callSoonThreadsafeIfOpen(() -> {
-                        Task<T> t = task.get();
-                        if (t != null) {
-                            t.cancel();
-                        }
-                    });
-                }
-                return cancelled;
-            }
-        };
+        BridgeFuture<T> result = new BridgeFuture<>(target);
         target.callSoonThreadsafe(() -> {
             if (result.isDone()) {
                 return;
             }
             try {
-                Task<T> t = target.createTask(coro);
-                task.set(t);
-                t.addDoneCallback(done -> {
-                    if (done.isCancelled()) {
-                        result.cancel(false);
-                    } else if (done.exception() != null) {
-                        result.completeExceptionally(done.exception());
-                    } else {
-                        result.complete(done.result());
-                    }
-                });
+                result.follow(target.createTask(coro));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
@@ -401,7 +377,7 @@ public final class Asyncio {
      */
     public static <T> T timeout(Duration delay, Timeout.Body<T> body) {
         DefaultEventLoop loop = DefaultEventLoop.running("timeout()");
-        return Timeout.within(delay == null ? null : Combinators.deadline(loop.time(), delay), body);
+        return Timeout.within(delay == null ? null : Deadlines.after(loop.time(), delay), body);
     }
 
     /**

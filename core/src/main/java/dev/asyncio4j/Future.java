@@ -1,5 +1,6 @@
 package dev.asyncio4j;
 
+import dev.asyncio4j.internal.BridgeFuture;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import dev.asyncio4j.internal.Sneaky;
 import java.util.ArrayList;
@@ -223,26 +224,7 @@ public class Future<T> {
      * @return a new completable future mirroring this one
      */
     public final CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
-                    loop.callSoonThreadsafeIfOpen(() -> Future.this.cancel());
-                }
-                return cancelled;
-            }
-        };
-        addDoneCallback(done -> {
-            if (done.isCancelled()) {
-                cf.cancel(false);
-            } else if (done.exception() != null) {
-                cf.completeExceptionally(done.exception());
-            } else {
-                cf.complete(done.result());
-            }
-        });
-        return cf;
+        return new BridgeFuture<T>(loop).follow(this);
     }
 
     /**

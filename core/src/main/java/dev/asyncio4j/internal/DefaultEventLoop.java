@@ -260,14 +260,7 @@ public final class DefaultEventLoop implements EventLoop {
     public TimerHandle callLater(Duration delay, Runnable callback) {
         // when = now + delay, negative delays included (asyncio: call_later(-2) runs before
         // call_later(-1)); saturates instead of overflowing.
-        long now = time();
-        long when;
-        try {
-            when = Math.addExact(now, delay.toNanos());
-        } catch (ArithmeticException e) {
-            when = delay.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return callAt(when, callback);
+        return callAt(Deadlines.after(time(), delay), callback);
     }
 
     @Override
@@ -1046,7 +1039,7 @@ public final class DefaultEventLoop implements EventLoop {
             return true;
         }
         executor.shutdown();
-        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        long deadline = Deadlines.after(System.nanoTime(), timeout);
         try {
             if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 return false;
@@ -1140,7 +1133,7 @@ public final class DefaultEventLoop implements EventLoop {
 
     @Override
     public void setSlowCallbackDuration(Duration threshold) {
-        slowStepNanos = threshold.isNegative() ? 0 : saturatedNanos(threshold);
+        slowStepNanos = threshold.isNegative() ? 0 : Deadlines.nanos(threshold);
     }
 
     @Override
@@ -1171,14 +1164,6 @@ public final class DefaultEventLoop implements EventLoop {
      */
     public void untrackUnretrieved(Object token) {
         unretrieved.untrack(token);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override
