@@ -99,7 +99,6 @@ public abstract class IoTarget {
             }
         }
         pendingOps = 0;
-        dispatch.cancelled = false;
     }
 
     final void ready(int ops) {
