@@ -138,8 +138,11 @@ public class Future<T> {
      *
      * @param value the result, may be {@code null}
      * @throws InvalidStateError if the future is already done
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               future is then left unchanged
      */
     public void setResult(T value) {
+        loop.checkThread("setResult()");
         checkPending("setResult");
         complete(value);
     }
@@ -148,10 +151,13 @@ public class Future<T> {
      * Finishes the future with an exception and schedules its callbacks.
      *
      * @param error the exception
-     * @throws InvalidStateError    if the future is already done (checked first, as asyncio does)
+     * @throws InvalidStateError    if the future is already done (checked before the argument, as asyncio does)
      * @throws NullPointerException if {@code error} is {@code null}
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               future is then left unchanged
      */
     public void setException(Throwable error) {
+        loop.checkThread("setException()");
         checkPending("setException");
         Objects.requireNonNull(error, "error");
         fail(error);
@@ -173,8 +179,11 @@ public class Future<T> {
      *
      * @param message the cancellation message, or {@code null}
      * @return {@code true} if the future was pending and is now cancelled
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               future is then left unchanged
      */
     public boolean cancel(String message) {
+        loop.checkThread("cancel()");
         markRetrieved();
         if (state != PENDING) {
             return false;

@@ -752,7 +752,14 @@ public final class DefaultEventLoop implements EventLoop {
         });
     }
 
-    private void checkThread(String what) {
+    /**
+     * Throws unless the calling thread may touch this loop's state: the loop is not running, or the
+     * caller holds its baton. Call it before changing any state, so that a refused call changes nothing.
+     *
+     * @param what the operation, for the error message
+     * @throws IllegalStateException if another thread is running this loop
+     */
+    public void checkThread(String what) {
         Fiber h = holder;
         if (h != null && h.thread != Thread.currentThread()) {
             throw new IllegalStateException(what + " was called from thread " + Thread.currentThread()
