@@ -1,21 +1,16 @@
 package dev.asyncio4j.bench.jmh;
 
-import dev.asyncio4j.Asyncio;
-import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.bench.SyncPrograms;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -39,27 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class SyncBenchmark {
+public class SyncBenchmark extends LoopState {
     /** Round trips per {@link #pingpong} invocation. */
     public static final int ROUND_TRIPS = 20_000;
     /** Tasks per {@link #semaphore} invocation. */
     public static final int TASKS = 10_000;
     /** Acquisitions per {@link #lock} invocation (a multiple of {@link SyncPrograms#LOCK_TASKS}). */
     public static final int ACQUISITIONS = 20_000;
-
-    private EventLoop loop;
-
-    /** Opens the loop used by every invocation of the trial. */
-    @Setup(Level.Trial)
-    public void open() {
-        loop = Asyncio.newEventLoop();
-    }
-
-    /** Closes it. */
-    @TearDown(Level.Trial)
-    public void close() {
-        loop.close();
-    }
 
     /**
      * Two tasks pass a token through two {@code Queue(1)}, {@value #ROUND_TRIPS} round trips.
