@@ -1,5 +1,6 @@
 package dev.asyncio4j;
 
+import dev.asyncio4j.internal.Access;
 import dev.asyncio4j.internal.BridgeFuture;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import dev.asyncio4j.internal.Sneaky;
@@ -44,6 +45,10 @@ import java.util.function.Supplier;
  * @param <T> the result type
  */
 public class Future<T> {
+    static {
+        Access.setFutures(Future::setLabel);
+    }
+
     private static final int PENDING = 0;
     private static final int CANCELLED = 1;
     private static final int FINISHED = 2;
