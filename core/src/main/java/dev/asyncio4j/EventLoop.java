@@ -1,6 +1,7 @@
 package dev.asyncio4j;
 
 import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -264,6 +265,43 @@ public interface EventLoop extends AutoCloseable {
      * @param eager whether tasks created from now on start eagerly
      */
     void setEagerTasks(boolean eager);
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server socket,
+     * has a connection to accept): asyncio's {@code add_reader}. Replaces a reader set before. The
+     * channel is made non-blocking.
+     *
+     * @param channel  a selectable channel not owned by a transport or server of this loop
+     * @param callback runs on the loop at each readiness until removed
+     * @throws IllegalStateException if a transport or server owns the channel, or from a foreign thread
+     */
+    void addReader(SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching {@code channel} for reading.
+     *
+     * @param channel the channel
+     * @return whether a reader was set
+     */
+    boolean removeReader(SelectableChannel channel);
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (or its pending connect
+     * can be finished): asyncio's {@code add_writer}.
+     *
+     * @param channel  a selectable channel not owned by a transport or server of this loop
+     * @param callback runs on the loop at each readiness until removed
+     * @throws IllegalStateException if a transport or server owns the channel, or from a foreign thread
+     */
+    void addWriter(SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching {@code channel} for writing.
+     *
+     * @param channel the channel
+     * @return whether a writer was set
+     */
+    boolean removeWriter(SelectableChannel channel);
 
     /**
      * Opens a TCP connection and returns its transport once {@code factory}'s protocol has been told

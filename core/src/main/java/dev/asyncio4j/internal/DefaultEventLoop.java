@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -1183,6 +1184,53 @@ public final class DefaultEventLoop implements EventLoop {
         LoopFuture(EventLoop loop) {
             super(loop);
         }
+    }
+
+    // ---------------------------------------------------------------- channel watching
+
+    @Override
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        watcher(channel, "addReader").set(true, Objects.requireNonNull(callback, "callback"));
+    }
+
+    @Override
+    public boolean removeReader(SelectableChannel channel) {
+        ChannelWatcher w = existingWatcher(channel);
+        return w != null && w.set(true, null);
+    }
+
+    @Override
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        watcher(channel, "addWriter").set(false, Objects.requireNonNull(callback, "callback"));
+    }
+
+    @Override
+    public boolean removeWriter(SelectableChannel channel) {
+        ChannelWatcher w = existingWatcher(channel);
+        return w != null && w.set(false, null);
+    }
+
+    private ChannelWatcher watcher(SelectableChannel channel, String what) {
+        checkClosed();
+        checkThread(what);
+        IoPoller io = poller();
+        Object owner = io.ownerOf(channel);
+        if (owner instanceof ChannelWatcher w) {
+            return w;
+        }
+        if (owner != null) {
+            throw new IllegalStateException(what + ": the channel is used by " + owner
+                    + "; a channel owned by a transport or server cannot be watched as well");
+        }
+        ChannelWatcher w = new ChannelWatcher(this, channel);
+        w.start();
+        return w;
+    }
+
+    private ChannelWatcher existingWatcher(SelectableChannel channel) {
+        checkThread("remove a reader or writer");
+        IoPoller io = poller;
+        return io != null && io.ownerOf(channel) instanceof ChannelWatcher w ? w : null;
     }
 
     // ---------------------------------------------------------------- network

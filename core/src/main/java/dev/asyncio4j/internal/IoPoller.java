@@ -35,6 +35,12 @@ final class IoPoller {
         return key;
     }
 
+    /* The target a channel is registered to here, or null. */
+    Object ownerOf(SelectableChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        return key != null && key.isValid() ? key.attachment() : null;
+    }
+
     void interestChanged(int before, int after) {
         if (before == 0 && after != 0) {
             watching++;
