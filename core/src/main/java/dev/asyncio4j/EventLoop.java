@@ -228,7 +228,9 @@ public interface EventLoop extends AutoCloseable {
     void defaultExceptionHandler(Map<String, Object> context);
 
     /**
-     * Turns debug mode on or off: tasks remember where they were created, and reports name it.
+     * Turns debug mode on or off: tasks remember where they were created, and reports name it; a
+     * watchdog thread reports steps slower than {@link #setSlowCallbackDuration}. Also turned on by
+     * the system property {@code asyncio4j.debug} or the environment variable {@code ASYNCIO4J_DEBUG}.
      *
      * @param enabled whether debug mode is on
      */
@@ -243,8 +245,9 @@ public interface EventLoop extends AutoCloseable {
 
     /**
      * Sets how long a single step (a callback, or a task between two awaits) may hold the loop before
-     * it is reported through the exception handler. The check runs in every mode, not only in debug
-     * mode; {@link Duration#ZERO} turns it off. Default: 100 ms.
+     * it is reported through the exception handler, with the step's stack. As in asyncio the check
+     * runs in debug mode only (outside it, a loaded machine's scheduling and JIT pauses would be
+     * reported as slow steps); {@link Duration#ZERO} turns it off. Default: 100 ms.
      *
      * @param threshold the slow-step threshold
      */

@@ -791,7 +791,7 @@ public final class DefaultEventLoop implements EventLoop {
         iterated = false;
         running = true;
         RUNNING.set(this);
-        Watchdog watchdog = slowStepNanos > 0 ? new Watchdog(this, slowStepNanos) : null;
+        Watchdog watchdog = debug && slowStepNanos > 0 ? new Watchdog(this, slowStepNanos) : null;
         try {
             runUntilResumed(d);
         } finally {

@@ -562,6 +562,7 @@ class BaseEventsTest {
         void testLogSlowCallbacks() throws Exception {
             Contexts handler = new Contexts();
             loop.setExceptionHandler(handler);
+            loop.setDebug(true);
             loop.setSlowCallbackDuration(Duration.ofMillis(15));
             Runnable stopLoopCb = new Named("stop_loop_cb", () -> {
                 sleepQuietly(60);
