@@ -52,7 +52,8 @@ import java.util.Map;
  *     {@code q1.put(i); q2.get()} (and checks it got {@code i} back), pong does {@code q2.put(q1.get())};
  *     N round trips, both tasks gathered.
  * <li>{@code sleepers} (100,000): N tasks each {@code sleep(0.5 s)} at once, gathered; creation is timed
- *     too; also reports {@code overhead_s = seconds - 0.5}.
+ *     too; also reports {@code overhead_s = seconds - 0.5}, and {@code heap_per_task_b}, the heap a
+ *     sleeping task holds, measured in the first warm-up pass (see {@link #sleepers(int, boolean)}).
  * <li>{@code semaphore} (100,000): N tasks, all created up front, share one {@code Semaphore(1000)};
  *     each holds a permit around {@code sleep(Duration.ZERO)}; gathered. After the timed region it checks
  *     that at most 1000 tasks held a permit at once and that 1000 did (reported as {@code peak_holders}).
@@ -107,7 +108,12 @@ public final class Workloads {
         SLEEPERS(100_000) {
             @Override
             Measured pass(int n) {
-                return Asyncio.run(() -> sleepers(n));
+                return Asyncio.run(() -> sleepers(n, false));
+            }
+
+            @Override
+            Measured probe(int n) {
+                return Asyncio.run(() -> sleepers(n, true));
             }
         },
         SEMAPHORE(100_000) {
@@ -147,6 +153,14 @@ public final class Workloads {
 
         /** Runs one pass on a fresh loop and returns what was measured inside it. */
         abstract Measured pass(int n) throws Exception;
+
+        /**
+         * Runs the first warm-up pass; a workload may measure more there than in a timed pass (what
+         * would disturb the clock), and the timed pass's line carries its extras.
+         */
+        Measured probe(int n) throws Exception {
+            return pass(n);
+        }
 
         static Workload of(String label) {
             for (Workload w : values()) {
@@ -199,7 +213,16 @@ public final class Workloads {
         return meter.stop(n);
     }
 
-    static Measured sleepers(int n) {
+    /**
+     * The sleepers workload. With {@code measureHeap} (an untimed pass), it also reports
+     * {@code heap_per_task_b}: the heap in use after a full GC once every task is parked in its sleep,
+     * minus the heap in use after a full GC before the first task was created, divided by N. That is
+     * everything a sleeping task keeps reachable: the task, its fiber, its virtual thread with the
+     * continuation's stack chunks (virtual-thread stacks live in the heap), the timer and its future,
+     * and the task's slot in the list being gathered.
+     */
+    static Measured sleepers(int n, boolean measureHeap) {
+        long before = measureHeap ? Machine.heapUsedAfterGc() : 0;
         Meter meter = Meter.start();
         List<Task<Void>> tasks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -208,9 +231,15 @@ public final class Workloads {
                 return null;
             }));
         }
+        long parked = 0;
+        if (measureHeap) {
+            sleep(Duration.ZERO); // the ready queue is FIFO: every task runs to its sleep before this returns
+            parked = Machine.heapUsedAfterGc();
+        }
         await(gather(tasks));
         Measured measured = meter.stop(n);
-        return measured.with("overhead_s", measured.seconds() - SLEEPER_DELAY.toNanos() / 1e9, 6);
+        measured = measured.with("overhead_s", measured.seconds() - SLEEPER_DELAY.toNanos() / 1e9, 6);
+        return measureHeap ? measured.with("heap_per_task_b", (double) (parked - before) / n, 0) : measured;
     }
 
     static Measured semaphore(int n) {
@@ -331,11 +360,21 @@ public final class Workloads {
     /** One run in this JVM: warm-up passes, the timed pass, one JSON line on stdout. */
     static void runOne(Workload w, int n, int warmups) throws Exception {
         double baselineRssMb = Machine.peakRssMb();
+        List<Measured.Extra> probed = List.of();
         for (int i = 1; i <= warmups; i++) {
-            Measured warm = w.pass(n);
-            System.err.printf(Locale.ROOT, "# %s %s n=%d warm-up %d: %.4f s%n", SYSTEM, w.label(), warm.n(), i, warm.seconds());
+            Measured warm = i == 1 ? w.probe(n) : w.pass(n);
+            System.err.printf(Locale.ROOT, "# %s %s n=%d warm-up %d: %.4f s %s%n", SYSTEM, w.label(), warm.n(), i,
+                    warm.seconds(), warm.extras());
+            if (i == 1) {
+                probed = warm.extras();
+            }
         }
         Measured m = w.pass(n);
+        for (Measured.Extra e : probed) {
+            if (m.extras().stream().noneMatch(x -> x.key().equals(e.key()))) {
+                m = m.with(e.key(), e.value(), e.decimals());
+            }
+        }
         System.out.println(m.toJson(w.label(), Machine.peakRssMb(), baselineRssMb));
         System.out.flush();
     }
