@@ -53,7 +53,8 @@ import java.util.Map;
  *     N round trips, both tasks gathered.
  * <li>{@code sleepers} (100,000): N tasks each {@code sleep(0.5 s)} at once, gathered; creation is timed
  *     too; also reports {@code overhead_s = seconds - 0.5}, and {@code heap_per_task_b}, the heap a
- *     sleeping task holds, measured in the first warm-up pass (see {@link #sleepers(int, boolean)}).
+ *     sleeping task holds, measured in an untimed pass after the timed one (see
+ *     {@link #sleepers(int, boolean)}); {@code peak_rss_mb} is read before that pass.
  * <li>{@code semaphore} (100,000): N tasks, all created up front, share one {@code Semaphore(1000)};
  *     each holds a permit around {@code sleep(Duration.ZERO)}; gathered. After the timed region it checks
  *     that at most 1000 tasks held a permit at once and that 1000 did (reported as {@code peak_holders}).
@@ -155,11 +156,13 @@ public final class Workloads {
         abstract Measured pass(int n) throws Exception;
 
         /**
-         * Runs the first warm-up pass; a workload may measure more there than in a timed pass (what
-         * would disturb the clock), and the timed pass's line carries its extras.
+         * Runs an untimed pass after the timed one, warm, to measure what would disturb the clock;
+         * the timed pass's line carries the probe's extras. Most workloads have none.
+         *
+         * @return what the probe measured, or {@code null} if this workload has no probe
          */
         Measured probe(int n) throws Exception {
-            return pass(n);
+            return null;
         }
 
         static Workload of(String label) {
@@ -360,22 +363,21 @@ public final class Workloads {
     /** One run in this JVM: warm-up passes, the timed pass, one JSON line on stdout. */
     static void runOne(Workload w, int n, int warmups) throws Exception {
         double baselineRssMb = Machine.peakRssMb();
-        List<Measured.Extra> probed = List.of();
         for (int i = 1; i <= warmups; i++) {
-            Measured warm = i == 1 ? w.probe(n) : w.pass(n);
-            System.err.printf(Locale.ROOT, "# %s %s n=%d warm-up %d: %.4f s %s%n", SYSTEM, w.label(), warm.n(), i,
-                    warm.seconds(), warm.extras());
-            if (i == 1) {
-                probed = warm.extras();
-            }
+            Measured warm = w.pass(n);
+            System.err.printf(Locale.ROOT, "# %s %s n=%d warm-up %d: %.4f s%n", SYSTEM, w.label(), warm.n(), i, warm.seconds());
         }
         Measured m = w.pass(n);
-        for (Measured.Extra e : probed) {
-            if (m.extras().stream().noneMatch(x -> x.key().equals(e.key()))) {
-                m = m.with(e.key(), e.value(), e.decimals());
+        double peakRssMb = Machine.peakRssMb();
+        Measured probe = w.probe(n);
+        if (probe != null) {
+            for (Measured.Extra e : probe.extras()) {
+                if (m.extras().stream().noneMatch(x -> x.key().equals(e.key()))) {
+                    m = m.with(e.key(), e.value(), e.decimals());
+                }
             }
         }
-        System.out.println(m.toJson(w.label(), Machine.peakRssMb(), baselineRssMb));
+        System.out.println(m.toJson(w.label(), peakRssMb, baselineRssMb));
         System.out.flush();
     }
 

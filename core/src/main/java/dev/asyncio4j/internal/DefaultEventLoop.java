@@ -39,8 +39,9 @@ import java.util.function.Consumer;
  *
  * Baton: there is no dedicated scheduler thread. A task that suspends runs the scheduler itself
  * (runUntilResumed, nextFiber): it runs ready callbacks until it pops a task resumption, then, out of
- * the scheduler loop's frame, hands the baton to that task's thread (one unpark) and parks. If the resumption it pops is its own (sleep(0) with
- * nobody else ready), it simply returns: no thread switch at all. A finished task's thread runs the
+ * the scheduler loop's frame, hands the baton to that task's thread (one unpark) and parks. If the
+ * resumption it pops is its own (sleep(0) with nobody else ready), it simply returns: no thread
+ * switch at all. A finished task's thread runs the
  * scheduler until it hands the baton on, then ends. So a suspension costs at most one virtual-thread
  * switch, and "one task at a time, switches only at awaits" holds by construction: whoever is not
  * holding the baton is parked. The baton's owner is the volatile field `holder`; writing it before
