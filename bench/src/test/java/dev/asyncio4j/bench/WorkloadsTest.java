@@ -33,6 +33,14 @@ class WorkloadsTest {
     }
 
     @Test
+    void sleepersProbeMeasuresTheHeapOfASleepingTask() throws Exception {
+        Measured m = Workload.SLEEPERS.probe(2_000);
+        assertThat(m.extras()).extracting(Measured.Extra::key).containsExactly("overhead_s", "heap_per_task_b");
+        // a parked task holds at least its Task, virtual thread and stack chunk: hundreds of bytes
+        assertThat(m.extras().get(1).value()).isBetween(200.0, 64 * 1024.0);
+    }
+
+    @Test
     void pingpongCountsRoundTrips() throws Exception {
         assertThat(Workload.PINGPONG.pass(1_000).n()).isEqualTo(1_000);
     }
