@@ -180,6 +180,16 @@ public final class DefaultEventLoop implements EventLoop {
         return out;
     }
 
+    /**
+     * Returns how many timers are scheduled and not cancelled (sleeps, timeouts, callLater), for
+     * leak checks in tests.
+     *
+     * @return the number of pending timers
+     */
+    public int pendingTimers() {
+        return timers.size();
+    }
+
     private void addLive(Fiber f) {
         f.live = true;
         f.prevLive = liveTail;
