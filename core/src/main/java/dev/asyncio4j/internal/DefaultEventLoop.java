@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -190,6 +191,16 @@ public final class DefaultEventLoop implements EventLoop {
             out.add(f.task);
         }
         return out;
+    }
+
+    /**
+     * Returns how many timers are scheduled and not cancelled (sleeps, timeouts, callLater), for
+     * leak checks in tests.
+     *
+     * @return the number of pending timers
+     */
+    public int pendingTimers() {
+        return timers.size();
     }
 
     private void addLive(Fiber f) {
@@ -974,7 +985,13 @@ public final class DefaultEventLoop implements EventLoop {
         checkThread("runInExecutor");
         Executor target = executor != null ? executor : defaultExecutor();
         Future<T> future = createFuture();
+        // Claimed by the job when it starts, or by the future's cancellation if that comes first: a job
+        // cancelled before it started never runs, and the loop (on virtual time) stops waiting for it.
+        AtomicBoolean claimed = new AtomicBoolean();
         Runnable job = () -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
             T value = null;
             Throwable error = null;
             try {
@@ -997,27 +1014,26 @@ public final class DefaultEventLoop implements EventLoop {
             });
         };
         executorJobsPending++;
-        if (target instanceof ExecutorService service) {
-            java.util.concurrent.Future<?> submitted;
-            try {
+        java.util.concurrent.Future<?> submitted = null;
+        try {
+            if (target instanceof ExecutorService service) {
                 submitted = service.submit(job);
-            } catch (RuntimeException e) {
-                executorJobsPending--;
-                throw e;
-            }
-            future.addDoneCallback(f -> {
-                if (f.isCancelled()) {
-                    submitted.cancel(false);
-                }
-            });
-        } else {
-            try {
+            } else {
                 target.execute(job);
-            } catch (RuntimeException e) {
-                executorJobsPending--;
-                throw e;
             }
+        } catch (RuntimeException e) {
+            executorJobsPending--;
+            throw e;
         }
+        java.util.concurrent.Future<?> queued = submitted;
+        future.addDoneCallback(f -> {
+            if (f.isCancelled() && claimed.compareAndSet(false, true)) {
+                executorJobsPending--;
+                if (queued != null) {
+                    queued.cancel(false);
+                }
+            }
+        });
         return future;
     }
 
