@@ -54,6 +54,8 @@ import java.util.Locale;
  * <li>{@code executor} (50,000, rounded down to a multiple of 100): N calls of
  *     {@code runInExecutor(null, () -> i + 1)}, 100 at a time, each batch gathered; the loop's default
  *     executor is created lazily inside the timed region; the sum is checked.
+ * <li>{@code echo} (200,000): TCP echo of 64-byte messages over loopback, 50 clients and the server on
+ *     one loop; see {@link EchoWorkload}.
  * </ul>
  */
 public final class Workloads {
@@ -97,6 +99,12 @@ public final class Workloads {
             @Override
             Measured pass(int n) {
                 return Asyncio.run(() -> executor(n));
+            }
+        },
+        ECHO(200_000) {
+            @Override
+            Measured pass(int n) {
+                return Asyncio.run(() -> EchoWorkload.echo(n, EchoWorkload.CLIENTS));
             }
         };
 

@@ -45,8 +45,15 @@ class WorkloadsTest {
     }
 
     @Test
+    void echoRoundsDownToWholeClientsAndChecksReplies() throws Exception {
+        Measured m = Workload.ECHO.pass(1_030);
+        assertThat(m.n()).isEqualTo(1_000);
+        assertThat(m.extras()).extracting(Measured.Extra::key).containsExactly("clients");
+    }
+
+    @Test
     void namesAreThePeers() {
-        assertThat(Workload.labels()).containsExactly("switch", "spawn", "sleepers", "timeouts", "executor");
+        assertThat(Workload.labels()).containsExactly("switch", "spawn", "sleepers", "timeouts", "executor", "echo");
         assertThat(Workload.of("spawn")).isEqualTo(Workload.SPAWN);
         assertThatThrownBy(() -> Workload.of("pingpong")).hasMessageContaining("unknown workload 'pingpong'");
     }
