@@ -360,4 +360,30 @@ public interface EventLoop extends AutoCloseable {
      * @throws IOException if binding fails
      */
     Server createUnixServer(Supplier<? extends Protocol> factory, Path path, NetOptions options) throws IOException;
+
+    /**
+     * Upgrades an open connection to TLS and returns the new transport once the handshake is done:
+     * asyncio's {@code loop.start_tls}. From then on {@code protocol} receives the decrypted data
+     * and must write to the returned transport; {@code transport} must no longer be used directly.
+     * Suspends the calling task.
+     *
+     * <pre>{@code
+     * writer.write("STARTTLS\r\n".getBytes(US_ASCII));
+     * Transport tls = loop.startTls(transport, protocol, context, false, "mail.example.org", null);
+     * }</pre>
+     *
+     * @param transport        the plain transport to upgrade (e.g. a socket)
+     * @param protocol         the protocol that receives the TLS session's events
+     * @param context          the TLS context
+     * @param serverSide       true to act as the TLS server
+     * @param serverHostname   a client's name to verify and send as SNI; {@code null} for the peer's
+     *                         address
+     * @param handshakeTimeout how long the handshake may take, or {@code null} for 60 s
+     * @return the TLS transport
+     * @throws IOException the handshake failure ({@link javax.net.ssl.SSLHandshakeException}, a
+     *                     {@link java.net.SocketTimeoutException} on timeout, or a reset); the
+     *                     connection is aborted
+     */
+    Transport startTls(Transport transport, Protocol protocol, javax.net.ssl.SSLContext context, boolean serverSide,
+                       String serverHostname, Duration handshakeTimeout) throws IOException;
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The whole-program benchmark runner: runs the workloads of {@code ../shared/peers} on asyncio4j, with
@@ -66,9 +65,8 @@ import java.util.Map;
  * <li>{@code executor} (50,000, rounded down to a multiple of 100): N calls of
  *     {@code runInExecutor(null, () -> i + 1)}, 100 at a time, each batch gathered; the loop's default
  *     executor is created lazily inside the timed region; the sum is checked.
- * <li>{@code echo} (TCP echo over loopback with streams) is the one workload of the peers not here yet:
- *     it needs core's streams ({@code startServer}, {@code openConnection}); {@link #PENDING} says so
- *     when it is asked for. Add it as an enum constant when they exist, and drop it from there.
+ * <li>{@code echo} (200,000): TCP echo of 64-byte messages over loopback, 50 clients and the server on
+ *     one loop; see {@link EchoWorkload}.
  * </ul>
  */
 public final class Workloads {
@@ -78,10 +76,6 @@ public final class Workloads {
     static final Duration SLEEPER_DELAY = Duration.ofMillis(500);
     static final Duration TIMEOUT_DELAY = Duration.ofSeconds(10);
     static final int EXECUTOR_BATCH = 100;
-
-    /** Workloads of the peers that are not implemented here yet, with the reason. */
-    static final Map<String, String> PENDING = Map.of(
-            "echo", "needs asyncio4j streams (startServer/openConnection), not in core yet");
 
     private Workloads() {
     }
@@ -140,6 +134,12 @@ public final class Workloads {
             Measured pass(int n) {
                 return Asyncio.run(() -> executor(n));
             }
+        },
+        ECHO(200_000) {
+            @Override
+            Measured pass(int n) {
+                return Asyncio.run(() -> EchoWorkload.echo(n, EchoWorkload.CLIENTS));
+            }
         };
 
         final int defaultN;
@@ -170,10 +170,6 @@ public final class Workloads {
                 if (w.label().equals(label)) {
                     return w;
                 }
-            }
-            String pending = PENDING.get(label);
-            if (pending != null) {
-                throw new IllegalArgumentException("workload '" + label + "' is not implemented for asyncio4j yet: " + pending);
             }
             throw new IllegalArgumentException("unknown workload '" + label + "'; known: " + labels() + ", all");
         }

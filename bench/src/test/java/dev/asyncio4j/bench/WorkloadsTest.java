@@ -79,13 +79,18 @@ class WorkloadsTest {
     }
 
     @Test
+    void echoRoundsDownToWholeClientsAndChecksReplies() throws Exception {
+        Measured m = Workload.ECHO.pass(1_030);
+        assertThat(m.n()).isEqualTo(1_000);
+        assertThat(m.extras()).extracting(Measured.Extra::key).containsExactly("clients");
+    }
+
+    @Test
     void namesAreThePeers() {
         assertThat(Workload.labels()).containsExactly(
-                "switch", "spawn", "pingpong", "sleepers", "semaphore", "lock", "timeouts", "executor");
+                "switch", "spawn", "pingpong", "sleepers", "semaphore", "lock", "timeouts", "executor", "echo");
         assertThat(Workload.of("spawn")).isEqualTo(Workload.SPAWN);
         assertThatThrownBy(() -> Workload.of("pong")).hasMessageContaining("unknown workload 'pong'");
-        assertThatThrownBy(() -> Workload.of("echo")).hasMessageContaining("'echo' is not implemented for asyncio4j yet")
-                .hasMessageContaining("streams");
     }
 
     @Test

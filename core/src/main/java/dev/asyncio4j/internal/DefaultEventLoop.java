@@ -1,5 +1,6 @@
 package dev.asyncio4j.internal;
 
+import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.CancelledError;
 import dev.asyncio4j.Coroutine;
 import dev.asyncio4j.EventLoop;
@@ -14,8 +15,10 @@ import dev.asyncio4j.TimerHandle;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -38,7 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /*
  * Implementation overview.
@@ -1268,34 +1274,114 @@ public final class DefaultEventLoop implements EventLoop {
     @Override
     public Transport createConnection(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.connect(running("createConnection()"), factory, host, port, options);
+        DefaultEventLoop loop = running("createConnection()");
+        if (options.ssl() == null) {
+            return Net.connect(loop, factory, host, port, options);
+        }
+        String name = options.serverHostname() != null ? options.serverHostname() : host;
+        return connectTls(loop, factory, options, name, port, f -> Net.connect(loop, f, host, port, options));
     }
 
     @Override
     public Transport createUnixConnection(Supplier<? extends Protocol> factory, Path path, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.connect(running("createUnixConnection()"), factory, UnixDomainSocketAddress.of(path), options);
+        DefaultEventLoop loop = running("createUnixConnection()");
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(path);
+        if (options.ssl() == null) {
+            return Net.connect(loop, factory, address, options);
+        }
+        if (options.serverHostname() == null) {
+            throw new IllegalArgumentException("TLS over a Unix socket needs NetOptions.withServerHostname(...):"
+                    + " there is no host name to verify the certificate against");
+        }
+        return connectTls(loop, factory, options, options.serverHostname(), 0,
+                f -> Net.connect(loop, f, address, options));
+    }
+
+    @FunctionalInterface
+    private interface RawConnector {
+        Transport connect(Supplier<? extends Protocol> factory) throws IOException;
+    }
+
+    private static Transport connectTls(DefaultEventLoop loop, Supplier<? extends Protocol> factory, NetOptions options,
+                                        String serverHostname, int port, RawConnector connector) throws IOException {
+        Future<Transport> waiter = loop.createFuture();
+        Transport raw = connector.connect(() -> new SslProtocol(loop,
+                SslProtocol.clientEngine(options.ssl(), serverHostname, port), factory.get(),
+                options.sslHandshakeTimeout(), options.sslShutdownTimeout(), waiter, true));
+        return awaitHandshake(raw, waiter);
+    }
+
+    /* Waits for the TLS handshake; a failure or cancellation aborts the raw connection. */
+    private static Transport awaitHandshake(Transport raw, Future<Transport> waiter) {
+        boolean ok = false;
+        try {
+            Transport tls = Asyncio.await(waiter);
+            ok = true;
+            return tls;
+        } finally {
+            if (!ok) {
+                raw.abort();
+            }
+        }
     }
 
     @Override
     public Server createServer(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.serve(running("createServer()"), ch -> factory.get(), host, port, options);
+        DefaultEventLoop loop = running("createServer()");
+        return Net.serve(loop, serverProtocols(loop, factory, options), host, port, options);
     }
 
     @Override
     public Server createUnixServer(Supplier<? extends Protocol> factory, Path path, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.serveUnix(running("createUnixServer()"), ch -> factory.get(), path, options);
+        DefaultEventLoop loop = running("createUnixServer()");
+        return Net.serveUnix(loop, serverProtocols(loop, factory, options), path, options);
     }
 
-    private static void checkTls(NetOptions options) {
-        if (options.ssl() != null) {
-            throw new UnsupportedOperationException("TLS transports are not built yet");
+    private static Function<SocketChannel, Protocol> serverProtocols(DefaultEventLoop loop,
+                                                                     Supplier<? extends Protocol> factory,
+                                                                     NetOptions options) {
+        SSLContext ssl = options.ssl();
+        if (ssl == null) {
+            return ch -> factory.get();
         }
+        return ch -> new SslProtocol(loop, SslProtocol.serverEngine(ssl), factory.get(), options.sslHandshakeTimeout(),
+                options.sslShutdownTimeout(), null, true);
+    }
+
+    @Override
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+                              String serverHostname, Duration handshakeTimeout) throws IOException {
+        DefaultEventLoop loop = running("startTls()");
+        Objects.requireNonNull(context, "context");
+        SSLEngine engine;
+        if (serverSide) {
+            engine = SslProtocol.serverEngine(context);
+        } else {
+            String name = serverHostname;
+            int port = 0;
+            if (transport.getExtraInfo("peername") instanceof InetSocketAddress peer) {
+                port = peer.getPort();
+                if (name == null) {
+                    name = peer.getHostString();
+                }
+            }
+            if (name == null) {
+                throw new IllegalArgumentException("startTls() on a client needs a serverHostname to verify the"
+                        + " certificate against: the transport's peer has no host name");
+            }
+            engine = SslProtocol.clientEngine(context, name, port);
+        }
+        Duration timeout = handshakeTimeout != null ? handshakeTimeout : NetOptions.defaults().sslHandshakeTimeout();
+        Future<Transport> waiter = loop.createFuture();
+        SslProtocol tls = new SslProtocol(loop, engine, protocol, timeout, NetOptions.defaults().sslShutdownTimeout(),
+                waiter, false);
+        transport.pauseReading();
+        transport.setProtocol(tls);
+        tls.connectionMade(transport);
+        transport.resumeReading();
+        return awaitHandshake(transport, waiter);
     }
 }

@@ -850,7 +850,8 @@ class BaseEventsTest {
             f2.cancel();
             runOnce(loop);
             loop.close();
-            assertThat(finished.await(20, TimeUnit.SECONDS)).isTrue();
+            // As with concurrent.futures, a job cancelled before its thread started it does not run;
+            // one that did start completes after the loop closed without an error escaping.
             for (Thread t : threads) {
                 join(t);
             }
