@@ -8,6 +8,9 @@ import dev.asyncio4j.Handle;
 import dev.asyncio4j.NetOptions;
 import dev.asyncio4j.Protocol;
 import dev.asyncio4j.Server;
+import dev.asyncio4j.SubprocessOptions;
+import dev.asyncio4j.SubprocessProtocol;
+import dev.asyncio4j.SubprocessTransport;
 import dev.asyncio4j.Transport;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.TimerHandle;
@@ -867,6 +870,7 @@ public final class DefaultEventLoop implements EventLoop {
             return;
         }
         releasePendingTasks();
+        closeSubprocesses();
         closed = true;
         LoopRegistry.remove(this);
         ready.clear();
@@ -1227,5 +1231,38 @@ public final class DefaultEventLoop implements EventLoop {
         if (options.ssl() != null) {
             throw new UnsupportedOperationException("TLS transports are not built yet");
         }
+    }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /* Children whose transport has not finished: killed if the loop closes first. */
+    private final Set<ProcessTransport> subprocesses = new java.util.LinkedHashSet<>();
+
+    @Override
+    public SubprocessTransport subprocessExec(Supplier<? extends SubprocessProtocol> factory, List<String> command,
+                                              SubprocessOptions options) throws IOException {
+        return ProcessTransport.spawn(running("subprocessExec()"), factory, command, options);
+    }
+
+    @Override
+    public SubprocessTransport subprocessShell(Supplier<? extends SubprocessProtocol> factory, String cmd,
+                                               SubprocessOptions options) throws IOException {
+        return ProcessTransport.spawn(running("subprocessShell()"), factory, ProcessTransport.shell(cmd), options);
+    }
+
+    void subprocessStarted(ProcessTransport transport) {
+        subprocesses.add(transport);
+    }
+
+    void subprocessFinished(ProcessTransport transport) {
+        subprocesses.remove(transport);
+    }
+
+    /* A closed loop leaks no process: children still running are killed and their pipes' threads told to stop. */
+    private void closeSubprocesses() {
+        for (ProcessTransport t : List.copyOf(subprocesses)) {
+            t.close();
+        }
+        subprocesses.clear();
     }
 }
