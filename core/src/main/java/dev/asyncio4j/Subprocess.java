@@ -1,6 +1,7 @@
 package dev.asyncio4j;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +41,7 @@ import java.util.List;
  * here blocks the loop.
  */
 public final class Subprocess implements AutoCloseable {
+    private static final int FEED_SLICE = 256 * 1024;
     private final SubprocessTransport transport;
     private final SubprocessStreams streams;
 
@@ -173,11 +175,12 @@ public final class Subprocess implements AutoCloseable {
         return communicate(null);
     }
 
+    /* Writes in slices, draining after each, so a large input is never copied whole. */
     private Void feedStdin(byte[] input) {
         StreamWriter w = stdin();
         try {
-            if (input != null) {
-                w.write(input);
+            for (int off = 0; input != null && off < input.length; off += FEED_SLICE) {
+                w.write(ByteBuffer.wrap(input, off, Math.min(FEED_SLICE, input.length - off)));
                 w.drain();
             }
         } catch (IOException e) {
@@ -187,11 +190,24 @@ public final class Subprocess implements AutoCloseable {
         return null;
     }
 
+    /* Reads to EOF, then closes the pipe; chunks are joined once at the end. */
     private Task<byte[]> readAll(int fd, List<Task<?>> tasks) {
         StreamReader r = fd == 1 ? stdout() : stderr();
         Task<byte[]> t = Asyncio.createTask(() -> {
-            byte[] all = r.read(-1);
+            List<byte[]> chunks = new ArrayList<>();
+            int total = 0;
+            byte[] chunk;
+            while ((chunk = r.read(r.limit())).length > 0) {
+                chunks.add(chunk);
+                total += chunk.length;
+            }
             transport.getPipeTransport(fd).close();
+            byte[] all = new byte[total];
+            int at = 0;
+            for (byte[] c : chunks) {
+                System.arraycopy(c, 0, all, at, c.length);
+                at += c.length;
+            }
             return all;
         }, "communicate-" + (fd == 1 ? "stdout-" : "stderr-") + pid());
         tasks.add(t);

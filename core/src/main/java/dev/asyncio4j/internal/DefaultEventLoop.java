@@ -602,20 +602,30 @@ public final class DefaultEventLoop implements EventLoop {
      * Waits until the next timer is due (nanos >= 0) or until woken (nanos < 0). On virtual time the
      * wait for a timer is a jump of the clock, unless executor jobs are running: their results are
      * real events that must not be overtaken by virtual time, so the loop then waits for them for real.
+     * While a subprocess runs, the wait is real too, bounded by the timer, and the clock advances by
+     * the real time waited: a timeout around a child that never ends still fires.
      */
     private void idle(long nanos) {
         IoPoller io = poller;
         boolean watching = io != null && io.watching();
+        boolean realWait = false;
+        long realStart = 0;
         if (virtualTime && nanos >= 0) {
             if (executorJobsPending == 0 && inbox.isEmpty()) {
                 // I/O already in flight (loopback data, a finished connect) is delivered first.
                 if (watching && selectIo(io, 0) > 0) {
                     return;
                 }
-                virtualNow += nanos;
-                return;
+                if (subprocesses.isEmpty()) {
+                    virtualNow += nanos;
+                    return;
+                }
+                // A child's output and exit come in real time: while one runs, the clock runs at real speed.
+                realWait = true;
+                realStart = System.nanoTime();
+            } else {
+                nanos = -1;
             }
-            nanos = -1;
         }
         sleeper = Thread.currentThread();
         try {
@@ -635,6 +645,9 @@ public final class DefaultEventLoop implements EventLoop {
             noteInterrupt(holder);
         } finally {
             sleeper = null;
+            if (realWait) {
+                virtualNow += Math.min(nanos, System.nanoTime() - realStart);
+            }
         }
     }
 
