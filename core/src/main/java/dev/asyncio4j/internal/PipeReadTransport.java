@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -148,11 +146,7 @@ final class PipeReadTransport implements Transport {
         try {
             protocol.dataReceived(ByteBuffer.wrap(chunk));
         } catch (Throwable e) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("message", "protocol.dataReceived() call failed");
-            context.put("exception", e);
-            context.put("transport", this);
-            loop.callExceptionHandler(context);
+            TransportErrors.report(loop, "protocol.dataReceived() call failed", e, this);
             fail(e);
         }
     }
@@ -165,11 +159,7 @@ final class PipeReadTransport implements Transport {
         try {
             protocol.eofReceived();
         } catch (Throwable e) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("message", "protocol.eofReceived() call failed");
-            context.put("exception", e);
-            context.put("transport", this);
-            loop.callExceptionHandler(context);
+            TransportErrors.report(loop, "protocol.eofReceived() call failed", e, this);
         }
         connectionLost(null);
     }

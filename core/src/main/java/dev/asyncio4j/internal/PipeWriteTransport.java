@@ -5,8 +5,6 @@ import dev.asyncio4j.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +27,6 @@ import java.util.concurrent.locks.LockSupport;
 /** The write end of a child's stdin, as a write-only {@link Transport}. */
 final class PipeWriteTransport implements Transport {
     private static final int SLICE = 64 * 1024;
-    private static final long DEFAULT_HIGH_WATER = 64 * 1024;
     private static final byte[] CLOSE = new byte[0];
     private static final System.Logger LOG = System.getLogger("dev.asyncio4j");
 
@@ -43,9 +40,7 @@ final class PipeWriteTransport implements Transport {
     private Protocol protocol;
     private Thread thread;
     private long buffered;
-    private long highWater = DEFAULT_HIGH_WATER;
-    private long lowWater = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flow;
     private boolean closing;
     private boolean eofWritten;
     private boolean lost;
@@ -56,6 +51,7 @@ final class PipeWriteTransport implements Transport {
         this.owner = owner;
         this.out = out;
         this.protocol = protocol;
+        this.flow = new WriteFlowControl(loop, this);
     }
 
     @Override
@@ -79,7 +75,7 @@ final class PipeWriteTransport implements Transport {
         data.get(copy);
         buffered += n;
         enqueue(copy);
-        maybePauseProtocol();
+        flow.update(buffered);
     }
 
     private void enqueue(byte[] chunk) {
@@ -148,7 +144,7 @@ final class PipeWriteTransport implements Transport {
             return;
         }
         buffered -= n;
-        maybeResumeProtocol();
+        flow.update(buffered);
     }
 
     private void threadEnded(IOException error) {
@@ -249,39 +245,7 @@ final class PipeWriteTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(long high, long low) {
-        if (high < 0 || low < 0 || low > high) {
-            throw new IllegalArgumentException("write buffer limits need 0 <= low <= high, got high=" + high + " low=" + low);
-        }
-        highWater = high;
-        lowWater = low;
-        maybePauseProtocol();
-        maybeResumeProtocol();
-    }
-
-    private void maybePauseProtocol() {
-        if (!protocolPaused && buffered > highWater) {
-            protocolPaused = true;
-            callProtocol(protocol::pauseWriting, "protocol.pauseWriting() failed");
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && buffered <= lowWater) {
-            protocolPaused = false;
-            callProtocol(protocol::resumeWriting, "protocol.resumeWriting() failed");
-        }
-    }
-
-    private void callProtocol(Runnable call, String message) {
-        try {
-            call.run();
-        } catch (Throwable e) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("message", message);
-            context.put("exception", e);
-            context.put("transport", this);
-            loop.callExceptionHandler(context);
-        }
+        flow.setLimits(high, low, buffered);
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -275,12 +274,7 @@ public final class ProcessTransport implements SubprocessTransport {
     }
 
     private void report(Throwable e, String message) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("message", message);
-        context.put("exception", e);
-        context.put("transport", this);
-        context.put("protocol", protocol);
-        loop.callExceptionHandler(context);
+        TransportErrors.report(loop, message, e, this);
     }
 
     /* Routes one pipe's transport events to the subprocess protocol, tagged with the pipe's fd. */
