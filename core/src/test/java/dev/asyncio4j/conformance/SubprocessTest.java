@@ -282,7 +282,7 @@ class SubprocessTest {
     @Test
     void testCancelProcessWait() {
         var result = Asyncio.run(() -> {
-            try (Subprocess p = exec(BLOCKED, QUIET)) {
+            try (Subprocess p = exec(BLOCKED, PIPES)) {
                 Task<Integer> wait = createTask(p::waitExit);
                 Asyncio.getRunningLoop().callSoon(wait::cancel);
                 boolean cancelled = false;
@@ -293,10 +293,16 @@ class SubprocessTest {
                 }
                 Integer stillRunning = p.returncode();
                 p.kill();
-                return Arrays.asList(cancelled, stillRunning, p.waitExit());
+                int code = p.waitExit();
+                p.stdin().close();
+                p.waitClosed(); // stdout/stderr reach EOF once the child is dead
+                return Arrays.asList(cancelled, stillRunning, code, p.pid());
             }
         });
-        assertThat(result).containsExactly(true, null, -SIGKILL);
+        assertThat(result.subList(0, 3)).containsExactly(true, null, -SIGKILL);
+        long pid = (Long) result.get(3);
+        assertNoHelperThreads(pid);
+        assertReaped(pid);
     }
 
     @Test
