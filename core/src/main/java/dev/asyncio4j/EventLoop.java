@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -386,4 +387,33 @@ public interface EventLoop extends AutoCloseable {
      */
     Transport startTls(Transport transport, Protocol protocol, javax.net.ssl.SSLContext context, boolean serverSide,
                        String serverHostname, Duration handshakeTimeout) throws IOException;
+
+    /**
+     * Starts a child process and returns its transport once {@code factory}'s protocol has been told
+     * ({@code connectionMade}): asyncio's {@code loop.subprocess_exec}. Suspends the calling task
+     * while the process is started (off the loop: starting a process blocks). If the task is cancelled
+     * meanwhile, a process that starts anyway is killed.
+     *
+     * @param factory makes the protocol
+     * @param command the program and its arguments; the program is looked up on the {@code PATH}
+     * @param options redirects, working directory, environment
+     * @return the transport of the running child
+     * @throws IOException              if the process cannot be started, e.g. the program is not found
+     * @throws IllegalArgumentException if {@code command} is empty
+     */
+    SubprocessTransport subprocessExec(Supplier<? extends SubprocessProtocol> factory, List<String> command,
+                                       SubprocessOptions options) throws IOException;
+
+    /**
+     * Runs {@code cmd} through the system shell ({@code /bin/sh -c}); see {@link #subprocessExec}.
+     * Quoting is the caller's business: never build {@code cmd} from untrusted input.
+     *
+     * @param factory makes the protocol
+     * @param cmd     the shell command line
+     * @param options redirects, working directory, environment
+     * @return the transport of the running shell
+     * @throws IOException if the shell cannot be started
+     */
+    SubprocessTransport subprocessShell(Supplier<? extends SubprocessProtocol> factory, String cmd,
+                                        SubprocessOptions options) throws IOException;
 }

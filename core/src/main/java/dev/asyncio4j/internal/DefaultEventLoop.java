@@ -9,6 +9,9 @@ import dev.asyncio4j.Handle;
 import dev.asyncio4j.NetOptions;
 import dev.asyncio4j.Protocol;
 import dev.asyncio4j.Server;
+import dev.asyncio4j.SubprocessOptions;
+import dev.asyncio4j.SubprocessProtocol;
+import dev.asyncio4j.SubprocessTransport;
 import dev.asyncio4j.Transport;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.TimerHandle;
@@ -624,20 +627,30 @@ public final class DefaultEventLoop implements EventLoop {
      * Waits until the next timer is due (nanos >= 0) or until woken (nanos < 0). On virtual time the
      * wait for a timer is a jump of the clock, unless executor jobs are running: their results are
      * real events that must not be overtaken by virtual time, so the loop then waits for them for real.
+     * While a subprocess runs, the wait is real too, bounded by the timer, and the clock advances by
+     * the real time waited: a timeout around a child that never ends still fires.
      */
     private void idle(long nanos) {
         IoPoller io = poller;
         boolean watching = io != null && io.watching();
+        boolean realWait = false;
+        long realStart = 0;
         if (virtualTime && nanos >= 0) {
             if (executorJobsPending == 0 && inbox.isEmpty()) {
                 // I/O already in flight (loopback data, a finished connect) is delivered first.
                 if (watching && selectIo(io, 0) > 0) {
                     return;
                 }
-                virtualNow += nanos;
-                return;
+                if (subprocesses.isEmpty()) {
+                    virtualNow += nanos;
+                    return;
+                }
+                // A child's output and exit come in real time: while one runs, the clock runs at real speed.
+                realWait = true;
+                realStart = System.nanoTime();
+            } else {
+                nanos = -1;
             }
-            nanos = -1;
         }
         sleeper = Thread.currentThread();
         try {
@@ -657,6 +670,9 @@ public final class DefaultEventLoop implements EventLoop {
             noteInterrupt(holder);
         } finally {
             sleeper = null;
+            if (realWait) {
+                virtualNow += Math.min(nanos, System.nanoTime() - realStart);
+            }
         }
     }
 
@@ -899,6 +915,7 @@ public final class DefaultEventLoop implements EventLoop {
             return;
         }
         releasePendingTasks();
+        closeSubprocesses();
         closed = true;
         LoopRegistry.remove(this);
         ready.clear();
@@ -1383,5 +1400,38 @@ public final class DefaultEventLoop implements EventLoop {
         tls.connectionMade(transport);
         transport.resumeReading();
         return awaitHandshake(transport, waiter);
+    }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /* Children whose transport has not finished: killed if the loop closes first. */
+    private final Set<ProcessTransport> subprocesses = new java.util.LinkedHashSet<>();
+
+    @Override
+    public SubprocessTransport subprocessExec(Supplier<? extends SubprocessProtocol> factory, List<String> command,
+                                              SubprocessOptions options) throws IOException {
+        return ProcessTransport.spawn(running("subprocessExec()"), factory, command, options);
+    }
+
+    @Override
+    public SubprocessTransport subprocessShell(Supplier<? extends SubprocessProtocol> factory, String cmd,
+                                               SubprocessOptions options) throws IOException {
+        return ProcessTransport.spawn(running("subprocessShell()"), factory, ProcessTransport.shell(cmd), options);
+    }
+
+    void subprocessStarted(ProcessTransport transport) {
+        subprocesses.add(transport);
+    }
+
+    void subprocessFinished(ProcessTransport transport) {
+        subprocesses.remove(transport);
+    }
+
+    /* A closed loop leaks no process: children still running are killed and their pipes' threads told to stop. */
+    private void closeSubprocesses() {
+        for (ProcessTransport t : List.copyOf(subprocesses)) {
+            t.close();
+        }
+        subprocesses.clear();
     }
 }
