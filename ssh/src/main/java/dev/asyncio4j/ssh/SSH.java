@@ -42,6 +42,7 @@ public final class SSH {
      * @throws HostKeyNotVerifiable      if the server's host key is unknown, changed or revoked
      * @throws PermissionDenied          if no authentication method succeeded
      * @throws java.net.ConnectException if nothing listens on the port
+     * @throws java.net.UnknownHostException if the host name does not resolve
      * @throws java.net.SocketTimeoutException if the connect or login timeout expired
      * @throws IOException               for other network or SSH failures, and unreadable key files
      * @throws IllegalStateException     if called outside a task

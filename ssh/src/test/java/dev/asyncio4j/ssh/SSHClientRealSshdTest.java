@@ -258,4 +258,62 @@ class SSHClientRealSshdTest {
             return null;
         });
     }
+
+    /** The server side dies mid-command (the command kills its own sshd): ConnectionLost, no hang. */
+    @Test
+    void serverKilledMidCommandIsConnectionLost() {
+        run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
+                assertThatThrownBy(() -> conn.run("kill -9 $PPID; sleep 60", SSHRunOptions.defaults().timeout(Duration.ofSeconds(60))))
+                        .isInstanceOf(ConnectionLost.class).hasMessageContaining("kill -9 $PPID");
+                await(conn.waitClosed());
+                assertThat(conn.isOpen()).isFalse();
+            }
+            return null;
+        });
+    }
+
+    /** Cancelling the task that runs a command closes its channel; the connection stays usable. */
+    @Test
+    void cancellingRunClosesTheChannel() {
+        run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
+                dev.asyncio4j.Task<SSHCompletedProcess> t = Asyncio.createTask(() -> conn.run("echo started; sleep 600"));
+                Asyncio.sleep(Duration.ofMillis(300));
+                t.cancel();
+                assertThatThrownBy(() -> await(t)).isInstanceOf(dev.asyncio4j.CancelledError.class);
+                assertThat(conn.run("echo after").stdout()).isEqualTo("after\n");
+            }
+            return null;
+        });
+    }
+
+    /** Host alias, HostName, Port, User, IdentityFile and UserKnownHostsFile from an OpenSSH config file. */
+    @Test
+    void connectThroughConfigAlias() throws Exception {
+        Path config = dir.resolve("config");
+        Files.writeString(config, "Host a4j-alias\n  HostName " + env.host() + "\n  Port " + env.port("main")
+                + "\n  User " + env.user() + "\n  IdentityFile " + env.key("id_ecdsa")
+                + "\n  UserKnownHostsFile " + env.knownHosts() + "\n");
+        String who = run(() -> {
+            try (SSHClientConnection conn = SSH.connect("a4j-alias", SSHOptions.defaults().configFile(config).agent(false))) {
+                assertThat(conn.host()).isEqualTo("a4j-alias");
+                assertThat(conn.username()).isEqualTo(env.user());
+                return conn.run("whoami").stdout().strip();
+            }
+        });
+        assertThat(who).isEqualTo(env.user());
+    }
+
+    /** With a config whose StrictHostKeyChecking is accept-new, an unknown host is recorded. */
+    @Test
+    void strictHostKeyCheckingFromConfig() throws Exception {
+        Path config = dir.resolve("config");
+        Path kh = dir.resolve("kh");
+        Files.writeString(config, "Host *\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile " + kh + "\n");
+        SSHOptions opts = SSHOptions.defaults().configFile(config).agent(false).port(env.port("main"))
+                .username(env.user()).clientKeys(env.key("id_ed25519"));
+        assertThat(whoami(opts)).isEqualTo(env.user());
+        assertThat(Files.readAllLines(kh)).hasSize(1);
+    }
 }

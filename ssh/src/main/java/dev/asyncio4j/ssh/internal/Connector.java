@@ -41,7 +41,7 @@ public final class Connector {
     private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
     /** Everything a connection attempt needs, resolved from options and config (no secrets in toString). */
-    record Plan(String host, String hostName, int port, String user, List<KeyPair> keys, String keySummary,
+    record Plan(String host, String hostName, java.net.InetSocketAddress address, int port, String user, List<KeyPair> keys, String keySummary,
             String password, Path agentSocket, HostKeyVerifier verifier, Duration connectTimeout,
             Duration loginTimeout, Duration keepalive, int keepaliveMax) {
         @Override
@@ -136,7 +136,13 @@ public final class Connector {
             }
         }
         Duration connectTimeout = o.connectTimeout() != null ? o.connectTimeout() : cfg.connectTimeout();
-        return new Plan(host, hostName, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
+        // Name resolution blocks, so it happens here, on the executor, and so does MINA's first start.
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(hostName, port);
+        if (address.isUnresolved()) {
+            throw new java.net.UnknownHostException(hostName + (hostName.equals(host) ? "" : " (HostName of " + host + ")"));
+        }
+        MinaClient.get();
+        return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
                 connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax());
     }
 
@@ -189,7 +195,7 @@ public final class Connector {
     /** Non-blocking part: MINA connect + auth, awaited from the current task. */
     private static SSHClientConnection open(Plan plan) throws IOException {
         String where = plan.user() + "@" + plan.hostName() + ":" + plan.port();
-        ConnectFuture cf = MinaClient.get().connect(plan.user(), plan.hostName(), plan.port(),
+        ConnectFuture cf = MinaClient.get().connect(plan.user(), plan.address(),
                 MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket())), null);
         try {
             MinaFutures.await(cf, plan.connectTimeout());
