@@ -1,6 +1,10 @@
 package dev.asyncio4j;
 
+import dev.asyncio4j.internal.BridgeFuture;
+import dev.asyncio4j.internal.Deadlines;
 import dev.asyncio4j.internal.DefaultEventLoop;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -11,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The entry points of asyncio4j, named as in Python's {@code asyncio} module; import them statically.
@@ -150,38 +153,13 @@ public final class Asyncio {
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
         DefaultEventLoop target = (DefaultEventLoop) loop;
-        AtomicReference<Task<T>> task = new AtomicReference<>();
-        CompletableFuture<T> result = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
-                    target.callSoonThreadsafeIfOpen(() -> {
-                        Task<T> t = task.get();
-                        if (t != null) {
-                            t.cancel();
-                        }
-                    });
-                }
-                return cancelled;
-            }
-        };
+        BridgeFuture<T> result = new BridgeFuture<>(target);
         target.callSoonThreadsafe(() -> {
             if (result.isDone()) {
                 return;
             }
             try {
-                Task<T> t = target.createTask(coro);
-                task.set(t);
-                t.addDoneCallback(done -> {
-                    if (done.isCancelled()) {
-                        result.cancel(false);
-                    } else if (done.exception() != null) {
-                        result.completeExceptionally(done.exception());
-                    } else {
-                        result.complete(done.result());
-                    }
-                });
+                result.follow(target.createTask(coro));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
@@ -399,7 +377,7 @@ public final class Asyncio {
      */
     public static <T> T timeout(Duration delay, Timeout.Body<T> body) {
         DefaultEventLoop loop = DefaultEventLoop.running("timeout()");
-        return Timeout.within(delay == null ? null : Combinators.deadline(loop.time(), delay), body);
+        return Timeout.within(delay == null ? null : Deadlines.after(loop.time(), delay), body);
     }
 
     /**
@@ -440,5 +418,106 @@ public final class Asyncio {
     public static <T> T toThread(Callable<T> fn) {
         Task<?> task = Combinators.currentTask("toThread()");
         return task.await(task.loop.runInExecutor(null, fn));
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /**
+     * Opens a TCP connection and returns its reader and writer: asyncio's {@code open_connection}.
+     * Suspends the calling task until connected.
+     *
+     * <pre>{@code
+     * try (var conn = openConnection("127.0.0.1", 8888)) {
+     *     conn.writer().write("GET / HTTP/1.0\r\n\r\n".getBytes(US_ASCII));
+     *     byte[] status = conn.reader().readline();
+     * }
+     * }</pre>
+     *
+     * @param host host name or literal address
+     * @param port port
+     * @return the connection's streams
+     * @throws IOException the connect error, e.g. {@link java.net.ConnectException} when refused
+     */
+    public static StreamPair openConnection(String host, int port) throws IOException {
+        return Streams.openTcp(host, port, NetOptions.defaults());
+    }
+
+    /**
+     * Opens a TCP (or, with {@link NetOptions#withSsl}, TLS) connection; see {@link #openConnection(String, int)}.
+     *
+     * @param host    host name or literal address
+     * @param port    port
+     * @param options TLS, buffer limit, local address
+     * @return the connection's streams
+     * @throws IOException the connect or handshake error
+     */
+    public static StreamPair openConnection(String host, int port, NetOptions options) throws IOException {
+        return Streams.openTcp(host, port, options);
+    }
+
+    /**
+     * Opens a Unix-domain stream connection: asyncio's {@code open_unix_connection}.
+     *
+     * @param path    the server's socket file
+     * @param options buffer limit, TLS
+     * @return the connection's streams
+     * @throws IOException the connect error
+     */
+    public static StreamPair openUnixConnection(Path path, NetOptions options) throws IOException {
+        return Streams.openUnix(path, options);
+    }
+
+    /**
+     * Starts a TCP server that runs {@code handler} in a new task for each connection: asyncio's
+     * {@code start_server}.
+     *
+     * <pre>{@code
+     * Server server = startServer((reader, writer) -> {
+     *     byte[] line;
+     *     while ((line = reader.readline()).length > 0) {
+     *         writer.write(line);
+     *         writer.drain();
+     *     }
+     *     writer.close();
+     * }, "127.0.0.1", 0);
+     * }</pre>
+     *
+     * @param handler serves one connection
+     * @param host    address to bind, or {@code null} for every interface
+     * @param port    port, 0 for an ephemeral one
+     * @return the server, already accepting
+     * @throws IOException if binding fails
+     */
+    public static Server startServer(Server.ClientConnected handler, String host, int port) throws IOException {
+        return Streams.serveTcp(handler, host, port, NetOptions.defaults());
+    }
+
+    /**
+     * Starts a TCP or TLS server; see {@link #startServer(Server.ClientConnected, String, int)}.
+     *
+     * @param handler serves one connection
+     * @param host    address to bind, or {@code null} for every interface
+     * @param port    port, 0 for an ephemeral one
+     * @param options TLS, buffer limit, backlog, startServing
+     * @return the server
+     * @throws IOException if binding fails
+     */
+    public static Server startServer(Server.ClientConnected handler, String host, int port, NetOptions options)
+            throws IOException {
+        return Streams.serveTcp(handler, host, port, options);
+    }
+
+    /**
+     * Starts a Unix-domain stream server: asyncio's {@code start_unix_server}.
+     *
+     * @param handler serves one connection
+     * @param path    the socket file to create (a stale socket there is replaced)
+     * @param options buffer limit, backlog, TLS
+     * @return the server
+     * @throws IOException if binding fails
+     */
+    public static Server startUnixServer(Server.ClientConnected handler, Path path, NetOptions options)
+            throws IOException {
+        return Streams.serveUnix(handler, path, options);
     }
 }

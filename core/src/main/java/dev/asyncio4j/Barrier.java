@@ -55,7 +55,7 @@ public final class Barrier {
     public record Statistics(int parties, int nWaiting, State state) {
     }
 
-    private final Condition cond = new Condition();
+    private final Condition cond = new Condition("Barrier.await");
     private final int parties;
     private State state = State.FILLING;
     private int count;

@@ -1,5 +1,6 @@
 package dev.asyncio4j;
 
+import dev.asyncio4j.internal.Deadlines;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -252,7 +253,7 @@ final class Combinators {
                 throw new TimeoutError("waitFor() timed out", e);
             }
         }
-        return Timeout.within(timeout == null ? null : deadline(fut.loop.time(), timeout),
+        return Timeout.within(timeout == null ? null : Deadlines.after(fut.loop.time(), timeout),
                 scope -> task.await(fut));
     }
 
@@ -269,24 +270,6 @@ final class Combinators {
             task.await(waiter);
         } finally {
             fut.removeCallback(release);
-        }
-    }
-
-    /** Returns {@code now + delay} in loop time, saturated so that a huge delay never wraps into the past. */
-    static long deadline(long now, Duration delay) {
-        long nanos = saturatedNanos(delay);
-        long when = now + nanos;
-        if (((now ^ when) & (nanos ^ when)) < 0) {
-            return nanos > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-        }
-        return when;
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
         }
     }
 

@@ -45,11 +45,17 @@ public final class Condition {
     }
 
     private final Lock lock;
-    private final WaitQueue waiters = new WaitQueue(this);
+    private final WaitQueue waiters;
 
     /** Creates a condition with a new lock of its own. */
     public Condition() {
         this(new Lock());
+    }
+
+    /* A condition with a lock of its own whose waits task dumps show as {@code waitLabel} (Barrier's). */
+    Condition(String waitLabel) {
+        this.lock = new Lock();
+        this.waiters = new WaitQueue(this, waitLabel);
     }
 
     /**
@@ -59,6 +65,7 @@ public final class Condition {
      */
     public Condition(Lock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
+        this.waiters = new WaitQueue(this, "Condition.await");
     }
 
     /**

@@ -39,7 +39,7 @@ public final class Event {
     public record Statistics(boolean set, int waiters) {
     }
 
-    private final WaitQueue waiters = new WaitQueue(this);
+    private final WaitQueue waiters = new WaitQueue(this, "Event.await");
     private boolean value;
 
     /** Creates a cleared event; it binds to a loop on first use. */

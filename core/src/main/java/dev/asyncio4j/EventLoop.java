@@ -1,11 +1,15 @@
 package dev.asyncio4j;
 
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * An event loop: the scheduler that runs callbacks, timers and {@link Task}s one at a time on behalf
@@ -261,4 +265,96 @@ public interface EventLoop extends AutoCloseable {
      * @param eager whether tasks created from now on start eagerly
      */
     void setEagerTasks(boolean eager);
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server socket,
+     * has a connection to accept): asyncio's {@code add_reader}. Replaces a reader set before. The
+     * channel is made non-blocking.
+     *
+     * @param channel  a selectable channel not owned by a transport or server of this loop
+     * @param callback runs on the loop at each readiness until removed
+     * @throws IllegalStateException if a transport or server owns the channel, or from a foreign thread
+     */
+    void addReader(SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching {@code channel} for reading.
+     *
+     * @param channel the channel
+     * @return whether a reader was set
+     */
+    boolean removeReader(SelectableChannel channel);
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (or its pending connect
+     * can be finished): asyncio's {@code add_writer}.
+     *
+     * @param channel  a selectable channel not owned by a transport or server of this loop
+     * @param callback runs on the loop at each readiness until removed
+     * @throws IllegalStateException if a transport or server owns the channel, or from a foreign thread
+     */
+    void addWriter(SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching {@code channel} for writing.
+     *
+     * @param channel the channel
+     * @return whether a writer was set
+     */
+    boolean removeWriter(SelectableChannel channel);
+
+    /**
+     * Opens a TCP connection and returns its transport once {@code factory}'s protocol has been told
+     * ({@code connectionMade}): asyncio's {@code loop.create_connection}. Suspends the calling task; a
+     * host name is resolved off the loop and each of its addresses tried in turn. With
+     * {@link NetOptions#withSsl} the protocol sits on a TLS session whose handshake is done on return.
+     *
+     * @param factory makes the protocol
+     * @param host    host name or literal address
+     * @param port    port
+     * @param options TLS, local address
+     * @return the connected transport
+     * @throws IOException the connect error (e.g. {@link java.net.ConnectException} when refused),
+     *                     {@link java.net.UnknownHostException}, or a TLS handshake failure
+     */
+    Transport createConnection(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
+            throws IOException;
+
+    /**
+     * Opens a Unix-domain stream connection; see {@link #createConnection}.
+     *
+     * @param factory makes the protocol
+     * @param path    the server's socket file
+     * @param options TLS
+     * @return the connected transport
+     * @throws IOException the connect error
+     */
+    Transport createUnixConnection(Supplier<? extends Protocol> factory, Path path, NetOptions options)
+            throws IOException;
+
+    /**
+     * Listens on {@code host:port} and gives each accepted connection a protocol from {@code factory}:
+     * asyncio's {@code loop.create_server}. With {@link NetOptions#withSsl} connections are TLS.
+     *
+     * @param factory makes a protocol per connection
+     * @param host    address to bind, or {@code null} for every interface
+     * @param port    port, 0 for an ephemeral one (see {@link Server#port()})
+     * @param options backlog, TLS, startServing
+     * @return the server, serving unless {@code options} say otherwise
+     * @throws IOException if binding fails
+     */
+    Server createServer(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
+            throws IOException;
+
+    /**
+     * Listens on a Unix-domain socket file; see {@link #createServer}. A stale socket file at
+     * {@code path} is replaced; any other file there is an error.
+     *
+     * @param factory makes a protocol per connection
+     * @param path    the socket file to create
+     * @param options backlog, TLS, startServing
+     * @return the server
+     * @throws IOException if binding fails
+     */
+    Server createUnixServer(Supplier<? extends Protocol> factory, Path path, NetOptions options) throws IOException;
 }

@@ -1,5 +1,7 @@
 package dev.asyncio4j;
 
+import dev.asyncio4j.internal.Access;
+import dev.asyncio4j.internal.BridgeFuture;
 import dev.asyncio4j.internal.DefaultEventLoop;
 import dev.asyncio4j.internal.Sneaky;
 import java.util.ArrayList;
@@ -43,6 +45,10 @@ import java.util.function.Supplier;
  * @param <T> the result type
  */
 public class Future<T> {
+    static {
+        Access.setFutures(Future::setLabel);
+    }
+
     private static final int PENDING = 0;
     private static final int CANCELLED = 1;
     private static final int FINISHED = 2;
@@ -137,8 +143,11 @@ public class Future<T> {
      *
      * @param value the result, may be {@code null}
      * @throws InvalidStateError if the future is already done
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               future is then left unchanged
      */
     public void setResult(T value) {
+        loop.checkThread("setResult()");
         checkPending("setResult");
         complete(value);
     }
@@ -147,10 +156,13 @@ public class Future<T> {
      * Finishes the future with an exception and schedules its callbacks.
      *
      * @param error the exception
-     * @throws InvalidStateError    if the future is already done (checked first, as asyncio does)
+     * @throws InvalidStateError    if the future is already done (checked before the argument, as asyncio does)
      * @throws NullPointerException if {@code error} is {@code null}
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               future is then left unchanged
      */
     public void setException(Throwable error) {
+        loop.checkThread("setException()");
         checkPending("setException");
         Objects.requireNonNull(error, "error");
         fail(error);
@@ -172,8 +184,11 @@ public class Future<T> {
      *
      * @param message the cancellation message, or {@code null}
      * @return {@code true} if the future was pending and is now cancelled
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               future is then left unchanged
      */
     public boolean cancel(String message) {
+        loop.checkThread("cancel()");
         markRetrieved();
         if (state != PENDING) {
             return false;
@@ -223,26 +238,7 @@ public class Future<T> {
      * @return a new completable future mirroring this one
      */
     public final CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
-                    loop.callSoonThreadsafeIfOpen(() -> Future.this.cancel());
-                }
-                return cancelled;
-            }
-        };
-        addDoneCallback(done -> {
-            if (done.isCancelled()) {
-                cf.cancel(false);
-            } else if (done.exception() != null) {
-                cf.completeExceptionally(done.exception());
-            } else {
-                cf.complete(done.result());
-            }
-        });
-        return cf;
+        return new BridgeFuture<T>(loop).follow(this);
     }
 
     /**

@@ -46,7 +46,7 @@ public final class Lock {
     public record Statistics(boolean locked, Task<?> owner, int waiters) {
     }
 
-    private final WaitQueue waiters = new WaitQueue(this);
+    private final WaitQueue waiters = new WaitQueue(this, "Lock.acquire");
     private final Runnable releaser = this::release;
     private boolean locked;
     private Task<?> owner;

@@ -87,9 +87,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         this.maxsize = maxsize;
         this.items = items;
         LoopBinding binding = new LoopBinding(this);
-        this.getters = new WaitQueue(this, binding);
-        this.putters = new WaitQueue(this, binding);
-        this.joiners = new WaitQueue(this, binding);
+        this.getters = new WaitQueue(this, binding, "Queue.get");
+        this.putters = new WaitQueue(this, binding, "Queue.put");
+        this.joiners = new WaitQueue(this, binding, "Queue.join");
     }
 
     /**

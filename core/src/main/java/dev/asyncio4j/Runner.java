@@ -19,11 +19,11 @@ import java.util.function.Supplier;
  * }                                               // leftover tasks cancelled, executor joined
  * }</pre>
  *
- * <p><b>Closing.</b> {@link #close()} cancels every task still pending (reporting each through the
- * loop's exception handler, since a task outliving its program is usually a bug), runs the loop until
- * they are done, reports failures they raised while being cancelled, shuts down the default executor
+ * <p><b>Closing.</b> {@link #close()} cancels every task still pending, runs the loop until they are
+ * done, reports failures they raised while being cancelled, shuts down the default executor
  * and waits for its threads (up to five minutes, as {@code shutdown_default_executor}), and closes the
- * loop. Afterwards no thread of the loop is left.
+ * loop. Afterwards no thread of the loop is left. Closing a runner that never ran anything does
+ * nothing and leaves it usable, as in asyncio.
  *
  * <p><b>Interrupts.</b> Interrupting the thread inside {@link #run} cancels the main task (as asyncio's
  * runner does on Ctrl-C); the interrupt status is set again when {@code run} returns.
@@ -104,14 +104,12 @@ public final class Runner implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
+        DefaultEventLoop l = loop;
+        if (closed || l == null) {
+            // asyncio: closing a runner that never ran anything leaves it usable
             return;
         }
         closed = true;
-        DefaultEventLoop l = loop;
-        if (l == null) {
-            return;
-        }
         try {
             cancelAllTasks(l);
             l.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT);
@@ -139,10 +137,6 @@ public final class Runner implements AutoCloseable {
             return;
         }
         for (Task<?> task : left) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("message", "Task was still pending when the runner closed; cancelling it");
-            context.put("task", task);
-            loop.callExceptionHandler(context);
             task.cancel();
         }
         loop.runUntilComplete(Combinators.gather(left, true));

@@ -46,7 +46,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     public record Statistics(int value, int waiters) {
     }
 
-    private final WaitQueue waiters = new WaitQueue(this);
+    private final WaitQueue waiters = new WaitQueue(this, "Semaphore.acquire");
     private final Runnable releaser = this::release;
     private int value;
 

@@ -126,9 +126,12 @@ public final class Task<T> extends Future<T> {
      *
      * @param message carried by the resulting {@link CancelledError}, or {@code null}
      * @return {@code false} if the task is already done, {@code true} otherwise
+     * @throws IllegalStateException if called from a thread other than the one running the loop; the
+     *                               task is then left unchanged
      */
     @Override
     public boolean cancel(String message) {
+        loop.checkThread("cancel()");
         markRetrieved();
         if (isDone()) {
             return false;

@@ -35,7 +35,7 @@ class RunnerTest {
     }
 
     @Test
-    void asyncioRunCancelsLeftoverTasksAndReportsEachOfThem() {
+    void asyncioRunCancelsLeftoverTasksSilently() {
         List<String> log = new CopyOnWriteArrayList<>();
         AtomicReference<List<Map<String, Object>>> reports = new AtomicReference<>();
         AtomicReference<Task<?>> sleeper = new AtomicReference<>();
@@ -69,10 +69,7 @@ class RunnerTest {
         assertThat(log).containsExactlyInAnyOrder("sleeper cancelled", "sleeper finally", "waiter finally");
         assertThat(sleeper.get().isCancelled()).isTrue();
         assertThat(waiter.get().isCancelled()).isTrue();
-        List<Map<String, Object>> pending = withMessage(reports.get(), "Task was still pending");
-        assertThat(pending).extracting(c -> c.get("task")).containsExactlyInAnyOrder(sleeper.get(), waiter.get());
-        assertThat(withMessage(reports.get(), "Task was destroyed")).as("cancelled properly, not destroyed").isEmpty();
-        assertThat(reports.get()).hasSize(2);
+        assertThat(reports.get()).as("cancelled silently, as asyncio.run does; nothing destroyed").isEmpty();
         assertThat(loop.get().isClosed()).isTrue();
     }
 

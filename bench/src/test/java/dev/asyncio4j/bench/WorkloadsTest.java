@@ -33,6 +33,32 @@ class WorkloadsTest {
     }
 
     @Test
+    void pingpongCountsRoundTrips() throws Exception {
+        assertThat(Workload.PINGPONG.pass(1_000).n()).isEqualTo(1_000);
+    }
+
+    @Test
+    void semaphoreLetsExactlyItsPermitsInAtOnce() throws Exception {
+        Measured m = Workload.SEMAPHORE.pass(2_500);
+        assertThat(m.n()).isEqualTo(2_500);
+        assertThat(m.extras()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("peak_holders");
+            assertThat(e.value()).isEqualTo(1_000.0);
+        });
+    }
+
+    @Test
+    void semaphoreWithFewerTasksThanPermitsLetsAllIn() throws Exception {
+        assertThat(Workload.SEMAPHORE.pass(300).extras()).singleElement()
+                .satisfies(e -> assertThat(e.value()).isEqualTo(300.0));
+    }
+
+    @Test
+    void lockRoundsDownToWholeTasksAndKeepsTheCount() throws Exception {
+        assertThat(Workload.LOCK.pass(1_050).n()).isEqualTo(1_000);
+    }
+
+    @Test
     void timeoutsRunOneScopePerIteration() throws Exception {
         assertThat(Workload.TIMEOUTS.pass(1_000).n()).isEqualTo(1_000);
     }
@@ -46,9 +72,12 @@ class WorkloadsTest {
 
     @Test
     void namesAreThePeers() {
-        assertThat(Workload.labels()).containsExactly("switch", "spawn", "sleepers", "timeouts", "executor");
+        assertThat(Workload.labels()).containsExactly(
+                "switch", "spawn", "pingpong", "sleepers", "semaphore", "lock", "timeouts", "executor");
         assertThat(Workload.of("spawn")).isEqualTo(Workload.SPAWN);
-        assertThatThrownBy(() -> Workload.of("pingpong")).hasMessageContaining("unknown workload 'pingpong'");
+        assertThatThrownBy(() -> Workload.of("pong")).hasMessageContaining("unknown workload 'pong'");
+        assertThatThrownBy(() -> Workload.of("echo")).hasMessageContaining("'echo' is not implemented for asyncio4j yet")
+                .hasMessageContaining("streams");
     }
 
     @Test

@@ -47,7 +47,19 @@ public final class Access {
         Throwable createdAt(Task<?> task);
     }
 
+    /** Operations on futures that only the engine performs. */
+    public interface Futures {
+        /**
+         * Sets what task dumps show a task awaiting {@code future} as.
+         *
+         * @param future the future
+         * @param label  a constant such as {@code "Lock.acquire"}
+         */
+        void setLabel(Future<?> future, String label);
+    }
+
     private static volatile Tasks tasks;
+    private static volatile Futures futures;
 
     private Access() {
     }
@@ -63,6 +75,24 @@ public final class Access {
             throw new IllegalStateException("task access already installed");
         }
         tasks = impl;
+    }
+
+    /**
+     * Installs the future operations; called once by {@link Future}'s initializer.
+     *
+     * @param impl the operations
+     * @throws IllegalStateException if already installed
+     */
+    public static void setFutures(Futures impl) {
+        if (futures != null) {
+            throw new IllegalStateException("future access already installed");
+        }
+        futures = impl;
+    }
+
+    /* Installed before any future exists: constructing one initializes Future. */
+    static Futures futures() {
+        return futures;
     }
 
     static Tasks tasks() {

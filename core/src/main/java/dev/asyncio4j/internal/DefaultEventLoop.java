@@ -5,10 +5,18 @@ import dev.asyncio4j.Coroutine;
 import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.Future;
 import dev.asyncio4j.Handle;
+import dev.asyncio4j.NetOptions;
+import dev.asyncio4j.Protocol;
+import dev.asyncio4j.Server;
+import dev.asyncio4j.Transport;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.TimerHandle;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /*
  * Implementation overview.
@@ -84,6 +93,8 @@ public final class DefaultEventLoop implements EventLoop {
 
     private volatile Fiber holder;
     private volatile Thread sleeper;
+    private volatile IoPoller poller;
+    private java.nio.ByteBuffer readBuffer;
     private volatile boolean running;
     private volatile boolean closed;
     private boolean closing;
@@ -250,14 +261,7 @@ public final class DefaultEventLoop implements EventLoop {
     public TimerHandle callLater(Duration delay, Runnable callback) {
         // when = now + delay, negative delays included (asyncio: call_later(-2) runs before
         // call_later(-1)); saturates instead of overflowing.
-        long now = time();
-        long when;
-        try {
-            when = Math.addExact(now, delay.toNanos());
-        } catch (ArithmeticException e) {
-            when = delay.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return callAt(when, callback);
+        return callAt(Deadlines.after(time(), delay), callback);
     }
 
     @Override
@@ -556,9 +560,13 @@ public final class DefaultEventLoop implements EventLoop {
                 if (next.when > now) {
                     long wait = next.when - now;
                     idle(wait > 0 ? wait : Long.MAX_VALUE);
+                } else {
+                    pollIo();
                 }
             }
             drainInbox();
+        } else {
+            pollIo();
         }
         if (!timers.isEmpty()) {
             long now = time();
@@ -587,8 +595,14 @@ public final class DefaultEventLoop implements EventLoop {
      * real events that must not be overtaken by virtual time, so the loop then waits for them for real.
      */
     private void idle(long nanos) {
+        IoPoller io = poller;
+        boolean watching = io != null && io.watching();
         if (virtualTime && nanos >= 0) {
             if (executorJobsPending == 0 && inbox.isEmpty()) {
+                // I/O already in flight (loopback data, a finished connect) is delivered first.
+                if (watching && selectIo(io, 0) > 0) {
+                    return;
+                }
                 virtualNow += nanos;
                 return;
             }
@@ -597,9 +611,14 @@ public final class DefaultEventLoop implements EventLoop {
         sleeper = Thread.currentThread();
         try {
             if (!inbox.isEmpty()) {
+                if (watching) {
+                    selectIo(io, 0);
+                }
                 return;
             }
-            if (nanos < 0) {
+            if (watching) {
+                selectIo(io, nanos);
+            } else if (nanos < 0) {
                 LockSupport.park(this);
             } else {
                 LockSupport.parkNanos(this, nanos);
@@ -610,9 +629,68 @@ public final class DefaultEventLoop implements EventLoop {
         }
     }
 
+    /* A non-blocking poll for I/O, made every iteration that has other work, as asyncio's select(0). */
+    private void pollIo() {
+        IoPoller io = poller;
+        if (io != null && io.watching()) {
+            selectIo(io, 0);
+        }
+    }
+
+    private int selectIo(IoPoller io, long nanos) {
+        int before = ready.size();
+        try {
+            io.select(nanos);
+        } catch (IOException e) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("message", "Selector failed");
+            context.put("exception", e);
+            callExceptionHandler(context);
+        }
+        return ready.size() - before;
+    }
+
+    /**
+     * The loop's selector, created on first use by a transport or server.
+     *
+     * @return the poller; only the baton holder may use it
+     */
+    IoPoller poller() {
+        checkClosed();
+        IoPoller io = poller;
+        if (io == null) {
+            io = new IoPoller();
+            poller = io;
+        }
+        return io;
+    }
+
+    /**
+     * The loop's buffer for socket reads, shared by its transports: a read hands it to a protocol,
+     * which must copy what it keeps before returning.
+     *
+     * @return a direct buffer of 256 KiB
+     */
+    java.nio.ByteBuffer readBuffer() {
+        java.nio.ByteBuffer b = readBuffer;
+        if (b == null) {
+            b = java.nio.ByteBuffer.allocateDirect(256 * 1024);
+            readBuffer = b;
+        }
+        return b;
+    }
+
+    void enqueueIo(HandleImpl dispatch) {
+        ready.add(dispatch);
+    }
+
     private void wakeup() {
         Thread t = sleeper;
         if (t != null) {
+            IoPoller io = poller;
+            if (io != null) {
+                io.wakeup();
+            }
             LockSupport.unpark(t);
         }
     }
@@ -675,7 +753,14 @@ public final class DefaultEventLoop implements EventLoop {
         });
     }
 
-    private void checkThread(String what) {
+    /**
+     * Throws unless the calling thread may touch this loop's state: the loop is not running, or the
+     * caller holds its baton. Call it before changing any state, so that a refused call changes nothing.
+     *
+     * @param what the operation, for the error message
+     * @throws IllegalStateException if another thread is running this loop
+     */
+    public void checkThread(String what) {
         Fiber h = holder;
         if (h != null && h.thread != Thread.currentThread()) {
             throw new IllegalStateException(what + " was called from thread " + Thread.currentThread()
@@ -788,6 +873,11 @@ public final class DefaultEventLoop implements EventLoop {
         ready.clear();
         timers.clear();
         inbox.clear();
+        IoPoller io = poller;
+        if (io != null) {
+            poller = null;
+            io.close();
+        }
         unretrieved.reportAll(this);
         ExecutorService executor = defaultExecutor;
         defaultExecutor = null;
@@ -957,7 +1047,7 @@ public final class DefaultEventLoop implements EventLoop {
             return true;
         }
         executor.shutdown();
-        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        long deadline = Deadlines.after(System.nanoTime(), timeout);
         try {
             if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 return false;
@@ -1051,7 +1141,7 @@ public final class DefaultEventLoop implements EventLoop {
 
     @Override
     public void setSlowCallbackDuration(Duration threshold) {
-        slowStepNanos = threshold.isNegative() ? 0 : saturatedNanos(threshold);
+        slowStepNanos = threshold.isNegative() ? 0 : Deadlines.nanos(threshold);
     }
 
     @Override
@@ -1084,14 +1174,6 @@ public final class DefaultEventLoop implements EventLoop {
         unretrieved.untrack(token);
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     @Override
     public String toString() {
         return "<DefaultEventLoop running=" + running + " closed=" + closed + " debug=" + debug + ">";
@@ -1101,6 +1183,89 @@ public final class DefaultEventLoop implements EventLoop {
     private static final class LoopFuture<T> extends Future<T> {
         LoopFuture(EventLoop loop) {
             super(loop);
+        }
+    }
+
+    // ---------------------------------------------------------------- channel watching
+
+    @Override
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        watcher(channel, "addReader").set(true, Objects.requireNonNull(callback, "callback"));
+    }
+
+    @Override
+    public boolean removeReader(SelectableChannel channel) {
+        ChannelWatcher w = existingWatcher(channel);
+        return w != null && w.set(true, null);
+    }
+
+    @Override
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        watcher(channel, "addWriter").set(false, Objects.requireNonNull(callback, "callback"));
+    }
+
+    @Override
+    public boolean removeWriter(SelectableChannel channel) {
+        ChannelWatcher w = existingWatcher(channel);
+        return w != null && w.set(false, null);
+    }
+
+    private ChannelWatcher watcher(SelectableChannel channel, String what) {
+        checkClosed();
+        checkThread(what);
+        IoPoller io = poller();
+        Object owner = io.ownerOf(channel);
+        if (owner instanceof ChannelWatcher w) {
+            return w;
+        }
+        if (owner != null) {
+            throw new IllegalStateException(what + ": the channel is used by " + owner
+                    + "; a channel owned by a transport or server cannot be watched as well");
+        }
+        ChannelWatcher w = new ChannelWatcher(this, channel);
+        w.start();
+        return w;
+    }
+
+    private ChannelWatcher existingWatcher(SelectableChannel channel) {
+        checkThread("remove a reader or writer");
+        IoPoller io = poller;
+        return io != null && io.ownerOf(channel) instanceof ChannelWatcher w ? w : null;
+    }
+
+    // ---------------------------------------------------------------- network
+
+    @Override
+    public Transport createConnection(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
+            throws IOException {
+        checkTls(options);
+        return Net.connect(running("createConnection()"), factory, host, port, options);
+    }
+
+    @Override
+    public Transport createUnixConnection(Supplier<? extends Protocol> factory, Path path, NetOptions options)
+            throws IOException {
+        checkTls(options);
+        return Net.connect(running("createUnixConnection()"), factory, UnixDomainSocketAddress.of(path), options);
+    }
+
+    @Override
+    public Server createServer(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
+            throws IOException {
+        checkTls(options);
+        return Net.serve(running("createServer()"), ch -> factory.get(), host, port, options);
+    }
+
+    @Override
+    public Server createUnixServer(Supplier<? extends Protocol> factory, Path path, NetOptions options)
+            throws IOException {
+        checkTls(options);
+        return Net.serveUnix(running("createUnixServer()"), ch -> factory.get(), path, options);
+    }
+
+    private static void checkTls(NetOptions options) {
+        if (options.ssl() != null) {
+            throw new UnsupportedOperationException("TLS transports are not built yet");
         }
     }
 }

@@ -58,6 +58,11 @@ public final class Fiber implements Runnable {
      * A thread whose task has finished runs the scheduler to pass the baton on; when the next ready
      * task has never run, the thread adopts it and runs it here instead of starting a new thread, so
      * a burst of short tasks costs one virtual thread, not one each.
+     *
+     * Once the baton has left it, a finished fiber forgets its thread: a done task may be kept for a
+     * long time (a gather's list, a user's collection), and a terminated virtual thread still holds
+     * its continuation and stack. Until then the field must stay: the loop checks that whoever runs
+     * callbacks is the holder's thread. Nobody reads a done fiber's thread after the hand-off.
      */
     @Override
     public void run() {
@@ -67,7 +72,9 @@ public final class Fiber implements Runnable {
             try {
                 fiber.body.run();
             } finally {
-                fiber = loop.fiberFinished(fiber);
+                Fiber next = loop.fiberFinished(fiber);
+                fiber.thread = null;
+                fiber = next;
             }
         }
     }

@@ -21,12 +21,16 @@ import dev.asyncio4j.Future;
  * dance, bpo-27585, bpo-32734, bpo-45997, gh-90155).
  *
  * Loop binding (LoopBinding) may be shared by the several wait queues of one primitive.
+ *
+ * Each queue has a constant label, the call its waiters are suspended in ("Lock.acquire",
+ * "Queue.get"), which task dumps show as what the waiting task awaits.
  */
 
 /** A FIFO queue of waiting tasks, bound to one event loop on first use. */
 public final class WaitQueue {
     private final Object owner;
     private final LoopBinding binding;
+    private final String label;
     private Waiter head;
     private Waiter tail;
     private int size;
@@ -37,9 +41,10 @@ public final class WaitQueue {
      * Creates an empty queue with a binding of its own.
      *
      * @param owner the primitive the queue belongs to, named in error messages and waiter descriptions
+     * @param label what a waiting task is suspended in, for task dumps: e.g. {@code "Lock.acquire"}
      */
-    public WaitQueue(Object owner) {
-        this(owner, new LoopBinding(owner));
+    public WaitQueue(Object owner, String label) {
+        this(owner, new LoopBinding(owner), label);
     }
 
     /**
@@ -48,10 +53,12 @@ public final class WaitQueue {
      *
      * @param owner   the primitive the queue belongs to
      * @param binding the primitive's binding
+     * @param label   what a waiting task is suspended in, for task dumps: e.g. {@code "Queue.get"}
      */
-    public WaitQueue(Object owner, LoopBinding binding) {
+    public WaitQueue(Object owner, LoopBinding binding, String label) {
         this.owner = owner;
         this.binding = binding;
+        this.label = label;
     }
 
     /**
@@ -96,6 +103,7 @@ public final class WaitQueue {
             throw new IllegalStateException(owner + ": enqueue() before the queue was bound to a loop");
         }
         Waiter w = new Waiter(l);
+        Access.futures().setLabel(w, label);
         w.prev = tail;
         if (tail == null) {
             head = w;

@@ -534,6 +534,16 @@ class RunnersTest {
     }
 
     @Test
+    void closingAnUnusedRunnerLeavesItUsable() {
+        Runner runner = new Runner();
+        runner.close();
+        try (runner) {
+            assertThat(runner.run(() -> "ran")).isEqualTo("ran");
+        }
+        assertThatThrownBy(runner::getLoop).isInstanceOf(IllegalStateException.class).hasMessageContaining("Runner is closed");
+    }
+
+    @Test
     void doubleClose() {
         Runner runner = new Runner();
         EventLoop loop = runner.getLoop();

@@ -60,11 +60,15 @@ class DefaultEventLoopTest {
     @Test
     void hundredThousandTasksCompleteAndLeaveNoVirtualThreadAlive() throws Exception {
         List<Task<Integer>> tasks = new ArrayList<>(100_000);
+        Thread[] ranOn = new Thread[100_000];
+        Thread[] mainRanOn = new Thread[1];
         Task<Long> main = loop.createTask(() -> {
+            mainRanOn[0] = Thread.currentThread();
             for (int i = 0; i < 100_000; i++) {
                 int k = i;
                 tasks.add(createTask(() -> {
                     sleep(Duration.ZERO); // every task suspends once, so they need threads of their own
+                    ranOn[k] = Thread.currentThread();
                     return k;
                 }));
             }
@@ -77,9 +81,8 @@ class DefaultEventLoopTest {
         assertThat(loop.runUntilComplete(main)).isEqualTo(100_000L * 99_999 / 2);
         assertThat(loop.allTasks()).isEmpty();
         Set<Thread> threads = new HashSet<>();
-        threads.add(threadOf(main));
-        for (Task<Integer> t : tasks) {
-            Thread th = threadOf(t);
+        threads.add(mainRanOn[0]);
+        for (Thread th : ranOn) {
             assertThat(th).as("every task ran on a thread").isNotNull();
             threads.add(th);
         }
@@ -88,6 +91,40 @@ class DefaultEventLoopTest {
         assertThat(stillAlive(threads)).as("task threads alive after the run").isEmpty();
         loop.close();
         assertThat(stillAlive(threads)).isEmpty();
+    }
+
+    /**
+     * A done task may be kept long after it finished (a gather's result list, a user's collection):
+     * it must not keep its terminated virtual thread, whose continuation and stack would stay
+     * reachable with it.
+     */
+    @Test
+    void aDoneTaskNoLongerReferencesItsThread() throws Exception {
+        List<Task<Integer>> tasks = new ArrayList<>();
+        Set<Thread> ranOn = new HashSet<>();
+        Task<Integer> main = loop.createTask(() -> {
+            ranOn.add(Thread.currentThread());
+            for (int i = 0; i < 50; i++) {
+                int k = i;
+                tasks.add(createTask(() -> {
+                    sleep(k % 2 == 0 ? Duration.ZERO : Duration.ofMillis(1));
+                    ranOn.add(Thread.currentThread());
+                    return k;
+                }));
+            }
+            int sum = 0;
+            for (int v : await(gather(tasks))) {
+                sum += v;
+            }
+            return sum;
+        });
+        assertThat(loop.runUntilComplete(main)).isEqualTo(49 * 50 / 2);
+        assertThat(stillAlive(ranOn)).as("task threads end with their tasks").isEmpty();
+        assertThat(threadOf(main)).isNull();
+        assertThat(tasks).allSatisfy(t -> {
+            assertThat(t.isDone()).isTrue();
+            assertThat(threadOf(t)).as("thread of done " + t).isNull();
+        });
     }
 
     @Test

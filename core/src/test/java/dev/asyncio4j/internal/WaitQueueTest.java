@@ -29,7 +29,7 @@ class WaitQueueTest {
     @Test
     void countsFollowEveryStateChange() {
         Asyncio.run(() -> {
-            WaitQueue q = new WaitQueue("test");
+            WaitQueue q = new WaitQueue("test", "test.wait");
             q.bind(Asyncio.getRunningLoop());
             List<WaitQueue.Waiter> ws = enqueue(q, 4);
             assertThat(q.size()).isEqualTo(4);
@@ -67,7 +67,7 @@ class WaitQueueTest {
     @Test
     void wakeFirstLooksOnlyAtTheHead() {
         Asyncio.run(() -> {
-            WaitQueue q = new WaitQueue("test");
+            WaitQueue q = new WaitQueue("test", "test.wait");
             q.bind(Asyncio.getRunningLoop());
             List<WaitQueue.Waiter> ws = enqueue(q, 2);
             ws.get(0).cancel();
@@ -85,7 +85,7 @@ class WaitQueueTest {
     @Test
     void popAndWakeUnlinksDoneWaitersUntilAPendingOne() {
         Asyncio.run(() -> {
-            WaitQueue q = new WaitQueue("test");
+            WaitQueue q = new WaitQueue("test", "test.wait");
             q.bind(Asyncio.getRunningLoop());
             List<WaitQueue.Waiter> ws = enqueue(q, 3);
             ws.get(0).cancel();
@@ -101,7 +101,7 @@ class WaitQueueTest {
 
     @Test
     void enqueueNeedsABinding() {
-        WaitQueue q = new WaitQueue("test");
+        WaitQueue q = new WaitQueue("test", "test.wait");
         assertThatThrownBy(q::enqueue).isInstanceOf(IllegalStateException.class);
     }
 
@@ -109,8 +109,8 @@ class WaitQueueTest {
     void sharedBindingsBindTogether() {
         Object owner = "queue";
         LoopBinding binding = new LoopBinding(owner);
-        WaitQueue getters = new WaitQueue(owner, binding);
-        WaitQueue putters = new WaitQueue(owner, binding);
+        WaitQueue getters = new WaitQueue(owner, binding, "test.wait");
+        WaitQueue putters = new WaitQueue(owner, binding, "test.wait");
         Asyncio.run(() -> {
             getters.bind(Asyncio.getRunningLoop());
             assertThat(putters.binding().loop()).isSameAs(Asyncio.getRunningLoop());

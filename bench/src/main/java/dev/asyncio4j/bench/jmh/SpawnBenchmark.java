@@ -4,8 +4,6 @@ import static dev.asyncio4j.Asyncio.await;
 import static dev.asyncio4j.Asyncio.createTask;
 import static dev.asyncio4j.Asyncio.gather;
 
-import dev.asyncio4j.Asyncio;
-import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +11,12 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -44,23 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class SpawnBenchmark {
+public class SpawnBenchmark extends LoopState {
     /** Tasks per invocation. */
     public static final int OPS = 10_000;
-
-    private EventLoop loop;
-
-    /** Opens the loop used by every invocation of the trial. */
-    @Setup(Level.Trial)
-    public void open() {
-        loop = Asyncio.newEventLoop();
-    }
-
-    /** Closes it. */
-    @TearDown(Level.Trial)
-    public void close() {
-        loop.close();
-    }
 
     /**
      * Creates {@value #OPS} trivial tasks and gathers them.

@@ -4,23 +4,18 @@ import static dev.asyncio4j.Asyncio.await;
 import static dev.asyncio4j.Asyncio.createTask;
 import static dev.asyncio4j.Asyncio.sleep;
 
-import dev.asyncio4j.Asyncio;
-import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.Task;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -42,23 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class SwitchBenchmark {
+public class SwitchBenchmark extends LoopState {
     /** Yields per invocation. */
     public static final int OPS = 100_000;
-
-    private EventLoop loop;
-
-    /** Opens the loop used by every invocation of the trial. */
-    @Setup(Level.Trial)
-    public void open() {
-        loop = Asyncio.newEventLoop();
-    }
-
-    /** Closes it. */
-    @TearDown(Level.Trial)
-    public void close() {
-        loop.close();
-    }
 
     /**
      * One task yields {@value #OPS} times.

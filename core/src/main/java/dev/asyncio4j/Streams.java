@@ -1,0 +1,45 @@
+package dev.asyncio4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/* The stream-level openers behind Asyncio's openConnection/startServer family. */
+final class Streams {
+    private Streams() {
+    }
+
+    static StreamPair open(NetOptions options, Opener opener) throws IOException {
+        StreamReader reader = new StreamReader(options.limit());
+        StreamProtocol protocol = new StreamProtocol(reader);
+        Transport transport = opener.open(() -> protocol);
+        return new StreamPair(reader, new StreamWriter(transport, protocol, reader));
+    }
+
+    static StreamPair openTcp(String host, int port, NetOptions options) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        return open(options, f -> loop.createConnection(f, host, port, options));
+    }
+
+    static StreamPair openUnix(Path path, NetOptions options) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        return open(options, f -> loop.createUnixConnection(f, path, options));
+    }
+
+    static Server serveTcp(Server.ClientConnected handler, String host, int port, NetOptions options)
+            throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        return loop.createServer(() -> new StreamProtocol(new StreamReader(options.limit()), handler), host, port,
+                options);
+    }
+
+    static Server serveUnix(Server.ClientConnected handler, Path path, NetOptions options) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        return loop.createUnixServer(() -> new StreamProtocol(new StreamReader(options.limit()), handler), path,
+                options);
+    }
+
+    @FunctionalInterface
+    interface Opener {
+        Transport open(java.util.function.Supplier<Protocol> factory) throws IOException;
+    }
+}
