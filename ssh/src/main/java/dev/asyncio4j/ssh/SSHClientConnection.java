@@ -45,6 +45,29 @@ public interface SSHClientConnection extends AutoCloseable {
     SSHCompletedProcess run(String command, SSHRunOptions options) throws IOException;
 
     /**
+     * Starts a command with its stdin, stdout and stderr as streams: asyncssh's {@code create_process}.
+     *
+     * @param command the command line
+     * @return the running process
+     * @throws IOException if the channel cannot be opened ({@link ChannelOpenError}) or the connection
+     *                     is lost ({@link ConnectionLost})
+     */
+    default SSHClientProcess createProcess(String command) throws IOException {
+        return createProcess(command, SSHRunOptions.defaults());
+    }
+
+    /**
+     * Starts a command with environment requests or a pty; the options' input, check and timeout
+     * apply to {@link #run} only and are ignored here.
+     *
+     * @param command the command line
+     * @param options the env and pty to request
+     * @return the running process
+     * @throws IOException if the channel cannot be opened or the connection is lost
+     */
+    SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException;
+
+    /**
      * Returns the host as given to {@link SSH#connect}.
      *
      * @return the host (alias or name)

@@ -7,7 +7,9 @@ import dev.asyncio4j.TimeoutError;
 import dev.asyncio4j.ssh.ChannelOpenError;
 import dev.asyncio4j.ssh.ConnectionLost;
 import dev.asyncio4j.ssh.ProcessError;
+import dev.asyncio4j.Task;
 import dev.asyncio4j.ssh.SSHClientConnection;
+import dev.asyncio4j.ssh.SSHClientProcess;
 import dev.asyncio4j.ssh.SSHCompletedProcess;
 import dev.asyncio4j.ssh.SSHException;
 import dev.asyncio4j.ssh.SSHRunOptions;
@@ -39,7 +41,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     }
 
     @Override
-    public SSHCompletedProcess run(String command, SSHRunOptions options) throws IOException {
+    public SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException {
         ChannelExec channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
                 options.env());
         channel.setStreaming(StreamingChannel.Streaming.Async);
@@ -48,41 +50,55 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             opened = MinaFutures.await(channel.open(), null);
         } catch (IOException e) {
             throw lostOr(e, command);
+        } catch (CancelledError e) {
+            channel.close(true);
+            throw e;
         }
         if (!opened.isOpened()) {
             channel.close(true);
             throw openFailure(opened.getException(), command);
         }
-        ExecCollector collector = new ExecCollector(channel, options.input());
-        boolean finished = false;
+        return new DefaultSSHClientProcess(session, channel, command, host);
+    }
+
+    @Override
+    public SSHCompletedProcess run(String command, SSHRunOptions options) throws IOException {
+        SSHClientProcess p = createProcess(command, options);
+        byte[][] output;
         try {
-            Asyncio.waitFor(Future.from(collector.start()), options.timeout());
-            finished = true;
+            output = Asyncio.timeout(options.timeout(), scope -> collect(p, options.input()));
         } catch (TimeoutError e) {
             throw new TimeoutError("'" + command + "' on " + host + " did not finish within " + options.timeout()
                     + "; its channel was closed");
-        } catch (CancelledError e) {
-            throw e;
-        } catch (Throwable e) {
-            if (!session.isOpen()) {
-                throw new ConnectionLost("connection to " + host + " lost while running '" + command + "'", e);
-            }
-            throw new SSHException("'" + command + "' on " + host + " failed: " + e.getMessage(), e);
         } finally {
-            if (!finished) {
-                channel.close(true);
-            }
+            p.close();
         }
-        Integer status = channel.getExitStatus();
-        String signal = channel.getExitSignal();
-        if (status == null && signal == null && !session.isOpen()) {
-            throw new ConnectionLost("connection to " + host + " lost while running '" + command + "'", null);
-        }
-        SSHCompletedProcess result = new SSHCompletedProcess(command, status, signal, collector.stdout(), collector.stderr());
-        if (options.check() && (signal != null || status == null || status != 0)) {
+        SSHCompletedProcess result = new SSHCompletedProcess(command, p.exitStatus(), p.exitSignal(), output[0], output[1]);
+        if (options.check() && (p.exitSignal() != null || p.exitStatus() == null || p.exitStatus() != 0)) {
             throw new ProcessError(result);
         }
         return result;
+    }
+
+    /** Feeds the input, reads stdout here and stderr in a task, then waits for the exit. */
+    private static byte[][] collect(SSHClientProcess p, byte[] input) throws IOException {
+        Task<byte[]> err = Asyncio.createTask(() -> p.stderr().read(-1), "stderr of " + p.command());
+        try {
+            if (input != null) {
+                p.stdin().write(input);
+            }
+            p.stdin().writeEof();
+            byte[] out = p.stdout().read(-1);
+            byte[] errBytes = Asyncio.await(err);
+            p.waitExit();
+            return new byte[][] {out, errBytes};
+        } finally {
+            if (!err.isDone()) {
+                err.cancel();
+            } else if (!err.isCancelled()) {
+                err.exception();
+            }
+        }
     }
 
     private IOException lostOr(IOException e, String command) {
