@@ -16,20 +16,23 @@ import java.util.Objects;
  * }</pre>
  */
 public final class SSHRunOptions {
-    private static final SSHRunOptions DEFAULTS = new SSHRunOptions(null, false, null, Map.of(), false);
+    private static final SSHRunOptions DEFAULTS = new SSHRunOptions(null, false, null, Map.of(), false, null);
 
     private final byte[] input;
     private final boolean check;
     private final Duration timeout;
     private final Map<String, String> env;
     private final boolean pty;
+    private final String sudoPassword;
 
-    private SSHRunOptions(byte[] input, boolean check, Duration timeout, Map<String, String> env, boolean pty) {
+    private SSHRunOptions(byte[] input, boolean check, Duration timeout, Map<String, String> env, boolean pty,
+            String sudoPassword) {
         this.input = input;
         this.check = check;
         this.timeout = timeout;
         this.env = env;
         this.pty = pty;
+        this.sudoPassword = sudoPassword;
     }
 
     /**
@@ -48,7 +51,7 @@ public final class SSHRunOptions {
      * @return a modified copy
      */
     public SSHRunOptions input(byte[] input) {
-        return new SSHRunOptions(input.clone(), check, timeout, env, pty);
+        return new SSHRunOptions(input.clone(), check, timeout, env, pty, sudoPassword);
     }
 
     /**
@@ -58,7 +61,7 @@ public final class SSHRunOptions {
      * @return a modified copy
      */
     public SSHRunOptions input(String input) {
-        return new SSHRunOptions(input.getBytes(StandardCharsets.UTF_8), check, timeout, env, pty);
+        return new SSHRunOptions(input.getBytes(StandardCharsets.UTF_8), check, timeout, env, pty, sudoPassword);
     }
 
     /**
@@ -68,7 +71,7 @@ public final class SSHRunOptions {
      * @return a modified copy
      */
     public SSHRunOptions check(boolean check) {
-        return new SSHRunOptions(input, check, timeout, env, pty);
+        return new SSHRunOptions(input, check, timeout, env, pty, sudoPassword);
     }
 
     /**
@@ -82,7 +85,7 @@ public final class SSHRunOptions {
         if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        return new SSHRunOptions(input, check, timeout, env, pty);
+        return new SSHRunOptions(input, check, timeout, env, pty, sudoPassword);
     }
 
     /**
@@ -95,7 +98,7 @@ public final class SSHRunOptions {
     public SSHRunOptions env(String name, String value) {
         Map<String, String> e = new LinkedHashMap<>(env);
         e.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-        return new SSHRunOptions(input, check, timeout, Map.copyOf(e), pty);
+        return new SSHRunOptions(input, check, timeout, Map.copyOf(e), pty, sudoPassword);
     }
 
     /**
@@ -105,7 +108,31 @@ public final class SSHRunOptions {
      * @return a modified copy
      */
     public SSHRunOptions pty(boolean pty) {
-        return new SSHRunOptions(input, check, timeout, env, pty);
+        return new SSHRunOptions(input, check, timeout, env, pty, sudoPassword);
+    }
+
+    /**
+     * Runs the command as root through {@code sudo -S -p ''}: the whole command line runs in
+     * {@code sh -c} under sudo, and the password is the first line of stdin (before any
+     * {@link #input}), never in the command line, a log, an exception or {@link #toString()}. A
+     * rejected password makes {@code run} throw {@link PermissionDenied} (after sudo's own ~2 s delay).
+     * Sudo reads further stdin lines as new attempts after a wrong password, so with {@link #input}
+     * those lines are consumed by sudo, not by the command.
+     *
+     * @param password the remote user's sudo password (no line break)
+     * @return a modified copy
+     * @throws IllegalArgumentException if the password contains a line break
+     */
+    public SSHRunOptions sudo(String password) {
+        if (Objects.requireNonNull(password, "password").indexOf('\n') >= 0 || password.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a sudo password cannot contain a line break");
+        }
+        return new SSHRunOptions(input, check, timeout, env, pty, password);
+    }
+
+    /** @return the sudo password, or {@code null} when not running through sudo */
+    public String sudoPassword() {
+        return sudoPassword;
     }
 
     /** @return a copy of the stdin bytes, or {@code null} for none */
@@ -136,6 +163,7 @@ public final class SSHRunOptions {
     @Override
     public String toString() {
         return "SSHRunOptions[input=" + (input == null ? "none" : input.length + " bytes") + ", check=" + check
-                + ", timeout=" + timeout + ", env=" + env.keySet() + ", pty=" + pty + "]";
+                + ", timeout=" + timeout + ", env=" + env.keySet() + ", pty=" + pty
+                + ", sudo=" + (sudoPassword == null ? "no" : "***") + "]";
     }
 }

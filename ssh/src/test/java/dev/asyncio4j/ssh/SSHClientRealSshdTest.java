@@ -316,4 +316,30 @@ class SSHClientRealSshdTest {
         assertThat(whoami(opts)).isEqualTo(env.user());
         assertThat(Files.readAllLines(kh)).hasSize(1);
     }
+
+    /** sudo with the right password runs the whole line as root and passes the rest of stdin on. */
+    @Test
+    void sudoRightPassword() {
+        SSHCompletedProcess p = run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
+                return conn.run("id -u; cat; echo 'quoted '\\''ok'\\'", SSHRunOptions.defaults().sudo(env.password())
+                        .input("piped\n").check(true));
+            }
+        });
+        assertThat(p.stdout()).isEqualTo("0\npiped\nquoted 'ok'\n");
+        assertThat(p.command()).doesNotContain(env.password());
+    }
+
+    /** A wrong sudo password is PermissionDenied, promptly, and no message carries either password. */
+    @Test
+    void sudoWrongPassword() {
+        String wrong = "wrong-" + env.password();
+        assertThatThrownBy(() -> run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
+                return conn.run("id -u", SSHRunOptions.defaults().sudo(wrong).timeout(Duration.ofSeconds(60)));
+            }
+        })).isInstanceOf(PermissionDenied.class).hasMessageContaining("sudo on 127.0.0.1 rejected the password")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong).doesNotContain(env.password()));
+        assertThat(SSHRunOptions.defaults().sudo(wrong).toString()).doesNotContain(wrong).contains("sudo=***");
+    }
 }

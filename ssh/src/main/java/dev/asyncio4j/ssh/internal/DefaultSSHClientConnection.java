@@ -6,6 +6,7 @@ import dev.asyncio4j.Future;
 import dev.asyncio4j.TimeoutError;
 import dev.asyncio4j.ssh.ChannelOpenError;
 import dev.asyncio4j.ssh.ConnectionLost;
+import dev.asyncio4j.ssh.PermissionDenied;
 import dev.asyncio4j.ssh.ProcessError;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.ssh.SSHClientConnection;
@@ -63,10 +64,12 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     @Override
     public SSHCompletedProcess run(String command, SSHRunOptions options) throws IOException {
-        SSHClientProcess p = createProcess(command, options);
+        String sudo = options.sudoPassword();
+        SSHClientProcess p = createProcess(sudo == null ? command : Sudo.wrap(command), options);
+        byte[] input = sudo == null ? options.input() : Sudo.input(sudo, options.input());
         byte[][] output;
         try {
-            output = Asyncio.timeout(options.timeout(), scope -> collect(p, options.input()));
+            output = Asyncio.timeout(options.timeout(), scope -> collect(p, input));
         } catch (TimeoutError e) {
             throw new TimeoutError("'" + command + "' on " + host + " did not finish within " + options.timeout()
                     + "; its channel was closed");
@@ -74,6 +77,9 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             p.close();
         }
         SSHCompletedProcess result = new SSHCompletedProcess(command, p.exitStatus(), p.exitSignal(), output[0], output[1]);
+        if (sudo != null && Sudo.refused(result)) {
+            throw new PermissionDenied("sudo on " + host + " rejected the password of " + user + " for '" + command + "'", null);
+        }
         if (options.check() && (p.exitSignal() != null || p.exitStatus() == null || p.exitStatus() != 0)) {
             throw new ProcessError(result);
         }
