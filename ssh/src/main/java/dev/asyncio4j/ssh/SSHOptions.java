@@ -43,6 +43,7 @@ public final class SSHOptions {
     private Duration loginTimeout = Duration.ofMinutes(2);
     private Duration keepaliveInterval;
     private int keepaliveCountMax = 3;
+    private String proxyJump;
 
     private SSHOptions() {
     }
@@ -64,6 +65,7 @@ public final class SSHOptions {
         c.loginTimeout = loginTimeout;
         c.keepaliveInterval = keepaliveInterval;
         c.keepaliveCountMax = keepaliveCountMax;
+        c.proxyJump = proxyJump;
         return c;
     }
 
@@ -272,6 +274,26 @@ public final class SSHOptions {
         return c;
     }
 
+    /**
+     * Reaches the host through jump hosts, as OpenSSH's {@code ProxyJump} (which the config may also
+     * set): {@code [user@]host[:port]}, comma-separated for a chain. Each hop is authenticated with these
+     * options' keys, agent, password and known_hosts; its user and port come from the spec or its own
+     * config entry.
+     *
+     * @param jumps e.g. {@code "admin@bastion:2222"}, or {@code "none"} to ignore the config's
+     * @return a modified copy
+     */
+    public SSHOptions proxyJump(String jumps) {
+        SSHOptions c = copy();
+        c.proxyJump = requireText(jumps, "jumps");
+        return c;
+    }
+
+    /** @return the jump hosts, or {@code null} for the config's */
+    public String proxyJump() {
+        return proxyJump;
+    }
+
     /** @return the port, or {@code null} if unset */
     public Integer port() {
         return port;
@@ -368,6 +390,7 @@ public final class SSHOptions {
                 + ", agent=" + (agent ? (agentSocket == null ? "$SSH_AUTH_SOCK" : agentSocket) : "off")
                 + ", config=" + (useConfig ? (configFile == null ? "~/.ssh/config" : configFile) : "none")
                 + ", knownHosts=" + knownHosts + ", hostKeyPolicy=" + hostKeyPolicy + ", connectTimeout=" + connectTimeout
-                + ", loginTimeout=" + loginTimeout + ", keepalive=" + keepaliveInterval + "x" + keepaliveCountMax + "]";
+                + ", loginTimeout=" + loginTimeout + ", keepalive=" + keepaliveInterval + "x" + keepaliveCountMax
+                + ", proxyJump=" + proxyJump + "]";
     }
 }

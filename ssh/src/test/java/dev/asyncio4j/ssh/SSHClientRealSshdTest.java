@@ -342,4 +342,40 @@ class SSHClientRealSshdTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong).doesNotContain(env.password()));
         assertThat(SSHRunOptions.defaults().sudo(wrong).toString()).doesNotContain(wrong).contains("sudo=***");
     }
+
+    /** ProxyJump from a config file: the destination is reached through the jump instance. */
+    @Test
+    void proxyJumpThroughSecondSshd() throws Exception {
+        Path config = dir.resolve("config");
+        Files.writeString(config, "Host behind\n  HostName 127.0.0.1\n  Port " + env.port("main") + "\n  ProxyJump "
+                + env.user() + "@127.0.0.1:" + env.port("jump") + "\n");
+        SSHOptions opts = SSHOptions.defaults().configFile(config).agent(false).username(env.user())
+                .knownHosts(env.knownHosts()).clientKeys(env.key("id_ed25519")).loginTimeout(LOGIN);
+        String out = run(() -> {
+            SSHClientConnection conn = SSH.connect("behind", opts);
+            try (conn) {
+                return conn.run("echo via-jump").stdout();
+            } finally {
+                await(conn.waitClosed());
+            }
+        });
+        assertThat(out).isEqualTo("via-jump\n");
+    }
+
+    /**
+     * The jump host is really contacted: with only the destination's keys known, the jump host's key
+     * is the one refused; and an explicit proxyJump option overrides the config.
+     */
+    @Test
+    void proxyJumpHostKeyIsCheckedToo() throws Exception {
+        Path kh = dir.resolve("known_hosts");
+        String main = "[127.0.0.1]:" + env.port("main") + " ";
+        Files.write(kh, Files.readAllLines(env.knownHosts()).stream().filter(l -> l.startsWith(main)).toList());
+        SSHOptions opts = base().knownHosts(kh).clientKeys(env.key("id_ed25519"))
+                .proxyJump(env.user() + "@127.0.0.1:" + env.port("jump"));
+        assertThatThrownBy(() -> whoami(opts)).isInstanceOfSatisfying(HostKeyNotVerifiable.class,
+                e -> assertThat(e.host()).isEqualTo("[127.0.0.1]:" + env.port("jump")));
+        assertThat(whoami(base().clientKeys(env.key("id_ed25519")).proxyJump(env.user() + "@127.0.0.1:" + env.port("jump"))))
+                .isEqualTo(env.user());
+    }
 }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -39,15 +38,6 @@ class SSHConnectTest {
             silent.close();
             acceptor.join(Duration.ofSeconds(30));
         }
-    }
-
-    /** ProxyJump from the config is refused clearly rather than silently connecting directly. */
-    @Test
-    void proxyJumpNotYetSupported() throws Exception {
-        Path config = dir.resolve("config");
-        Files.writeString(config, "Host behind\n  ProxyJump gate\n");
-        assertThatThrownBy(() -> Asyncio.run(() -> SSH.connect("behind", SSHOptions.defaults().configFile(config))))
-                .isInstanceOf(SSHException.class).hasMessageContaining("ProxyJump (gate");
     }
 
     @Test

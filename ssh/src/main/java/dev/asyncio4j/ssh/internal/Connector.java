@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
+import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
@@ -43,7 +45,7 @@ public final class Connector {
     /** Everything a connection attempt needs, resolved from options and config (no secrets in toString). */
     record Plan(String host, String hostName, java.net.InetSocketAddress address, int port, String user, List<KeyPair> keys, String keySummary,
             String password, Path agentSocket, HostKeyVerifier verifier, Duration connectTimeout,
-            Duration loginTimeout, Duration keepalive, int keepaliveMax) {
+            Duration loginTimeout, Duration keepalive, int keepaliveMax, String proxyJump) {
         @Override
         public String toString() {
             return "Plan[" + user + "@" + hostName + ":" + port + ", " + keySummary + ", password="
@@ -66,12 +68,56 @@ public final class Connector {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
-        Plan plan = Asyncio.toThread(() -> plan(host, options));
-        return open(plan);
+        Plan plan = Asyncio.toThread(() -> plan(host, options, false));
+        if (plan.proxyJump() == null) {
+            return open(plan, plan.address(), List.of());
+        }
+        // OpenSSH's ProxyJump a,b: connect to a, to b through a, then to the destination through b.
+        SSHClientConnection via = null;
+        try {
+            for (String hop : plan.proxyJump().split(",")) {
+                JumpHost j = JumpHost.parse(hop.strip());
+                SSHOptions hopOptions = j.options(options);
+                Plan hopPlan = Asyncio.toThread(() -> plan(j.host(), hopOptions, true));
+                via = via == null ? open(hopPlan, hopPlan.address(), List.of()) : through(via, hopPlan);
+            }
+            SSHClientConnection result = through(via, plan);
+            via = null;
+            return result;
+        } finally {
+            if (via != null) {
+                via.close();
+            }
+        }
+    }
+
+    /**
+     * Connects to {@code plan}'s destination through a local port forwarded by {@code via}; the
+     * resulting connection owns the forwarding and {@code via}, and closes them when it closes.
+     */
+    private static SSHClientConnection through(SSHClientConnection via, Plan plan) throws IOException {
+        ClientSession jump = ((DefaultSSHClientConnection) via).session();
+        ExplicitPortForwardingTracker tracker;
+        try {
+            // binding the local listener is a blocking call
+            tracker = Asyncio.toThread(() -> jump.createLocalPortForwardingTracker(
+                    new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(plan.hostName(), plan.port())));
+        } catch (Exception e) { // toThread rethrows the call's IOException unchanged
+            via.close();
+            throw new SSHException("cannot forward to " + plan.hostName() + ":" + plan.port() + " through "
+                    + via.host() + ": " + e.getMessage(), e);
+        }
+        try {
+            return open(plan, tracker.getBoundAddress().toInetSocketAddress(), List.of(tracker, via));
+        } catch (IOException | RuntimeException | Error e) {
+            tracker.close();
+            via.close();
+            throw e;
+        }
     }
 
     /** Blocking part: config evaluation and key loading. */
-    static Plan plan(String host, SSHOptions o) throws IOException {
+    static Plan plan(String host, SSHOptions o, boolean isJumpHost) throws IOException {
         Path home = Path.of(System.getProperty("user.home"));
         String localUser = System.getProperty("user.name");
         String defaultUser = o.username() != null ? o.username() : localUser;
@@ -82,9 +128,10 @@ public final class Connector {
             config = new SshConfig(file, home, localUser);
             cfg = config.resolve(host, defaultUser);
         }
-        String proxyJump = cfg.get("proxyjump");
-        if (proxyJump != null && !proxyJump.equalsIgnoreCase("none")) {
-            throw new SSHException("ProxyJump (" + proxyJump + ", from ssh config for " + host + ") is not supported yet");
+        // A jump host's own ProxyJump is not followed (the chain is given by the destination's).
+        String proxyJump = o.proxyJump() != null ? o.proxyJump() : isJumpHost ? null : cfg.get("proxyjump");
+        if (proxyJump != null && (proxyJump.isBlank() || proxyJump.equalsIgnoreCase("none"))) {
+            proxyJump = null;
         }
         String user = o.username() != null ? o.username() : cfg.get("user") != null ? cfg.get("user") : localUser;
         int port = o.port() != null ? o.port() : cfg.port() != null ? cfg.port() : 22;
@@ -137,13 +184,15 @@ public final class Connector {
         }
         Duration connectTimeout = o.connectTimeout() != null ? o.connectTimeout() : cfg.connectTimeout();
         // Name resolution blocks, so it happens here, on the executor, and so does MINA's first start.
-        java.net.InetSocketAddress address = new java.net.InetSocketAddress(hostName, port);
-        if (address.isUnresolved()) {
+        // Behind a jump host the name is resolved by the jump host.
+        java.net.InetSocketAddress address = proxyJump != null ? java.net.InetSocketAddress.createUnresolved(hostName, port)
+                : new java.net.InetSocketAddress(hostName, port);
+        if (address.isUnresolved() && proxyJump == null) {
             throw new java.net.UnknownHostException(hostName + (hostName.equals(host) ? "" : " (HostName of " + host + ")"));
         }
         MinaClient.get();
         return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
-                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax());
+                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump);
     }
 
     /**
@@ -193,9 +242,10 @@ public final class Connector {
     }
 
     /** Non-blocking part: MINA connect + auth, awaited from the current task. */
-    private static SSHClientConnection open(Plan plan) throws IOException {
+    private static SSHClientConnection open(Plan plan, java.net.InetSocketAddress address, List<AutoCloseable> owned)
+            throws IOException {
         String where = plan.user() + "@" + plan.hostName() + ":" + plan.port();
-        ConnectFuture cf = MinaClient.get().connect(plan.user(), plan.address(),
+        ConnectFuture cf = MinaClient.get().connect(plan.user(), address,
                 MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket())), null);
         try {
             MinaFutures.await(cf, plan.connectTimeout());
@@ -229,7 +279,7 @@ public final class Connector {
                 throw loginFailure(af.getException(), plan, where);
             }
             ok = true;
-            return new DefaultSSHClientConnection(session, plan.host(), plan.user());
+            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), owned);
         } finally {
             if (!ok) {
                 session.close(true);

@@ -16,6 +16,7 @@ import dev.asyncio4j.ssh.SSHException;
 import dev.asyncio4j.ssh.SSHRunOptions;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.future.OpenFuture;
@@ -34,11 +35,30 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     private final String user;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    DefaultSSHClientConnection(ClientSession session, String host, String user) {
+    /**
+     * Wraps an authenticated session.
+     *
+     * @param owned what this connection closes after its session (a jump host's forwarding and
+     *              connection), in order
+     */
+    DefaultSSHClientConnection(ClientSession session, String host, String user, List<AutoCloseable> owned) {
         this.session = session;
         this.host = host;
         this.user = user;
-        session.addCloseFutureListener(f -> closed.complete(null));
+        session.addCloseFutureListener(f -> {
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // the jump host is going away anyway; nothing more to release
+                }
+            }
+            closed.complete(null);
+        });
+    }
+
+    ClientSession session() {
+        return session;
     }
 
     @Override
