@@ -2,7 +2,6 @@ package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.Protocol;
-import dev.asyncio4j.Transport;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
@@ -17,14 +16,12 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  * issues none, so MINA stops re-opening the channel's SSH window and the server stops sending: the
  * reader's buffer limit bounds memory. Loop-confined; MINA's completions are posted to the loop.
  */
-final class ChannelReadTransport implements Transport {
+final class ChannelReadTransport extends ChannelPipe {
     private static final int CHUNK = 64 * 1024;
 
-    private final EventLoop loop;
     private final IoInputStream in;
     private final String name;
     private final Function<Throwable, Throwable> errorMapper;
-    private Protocol protocol;
     private boolean paused;
     private boolean inFlight;
     private boolean done;
@@ -35,18 +32,20 @@ final class ChannelReadTransport implements Transport {
      * @param loop        the loop that owns the protocol
      * @param in          the channel's stream
      * @param name        for messages, e.g. {@code "stdout"}
+     * @param channel     the channel's description, for {@code getExtraInfo("channel")}
      * @param errorMapper turns a MINA read failure into what the reader should throw
      */
-    ChannelReadTransport(EventLoop loop, IoInputStream in, String name, Function<Throwable, Throwable> errorMapper) {
-        this.loop = loop;
+    ChannelReadTransport(EventLoop loop, IoInputStream in, String name, String channel,
+            Function<Throwable, Throwable> errorMapper) {
+        super(loop, channel);
         this.in = in;
         this.name = name;
         this.errorMapper = errorMapper;
     }
 
+    @Override
     void start(Protocol p) {
-        protocol = p;
-        p.connectionMade(this);
+        super.start(p);
         readNext();
     }
 
@@ -145,21 +144,6 @@ final class ChannelReadTransport implements Transport {
     @Override
     public void setWriteBufferLimits(long high, long low) {
         throw new UnsupportedOperationException("the remote " + name + " is read-only");
-    }
-
-    @Override
-    public Object getExtraInfo(String key) {
-        return null;
-    }
-
-    @Override
-    public Protocol getProtocol() {
-        return protocol;
-    }
-
-    @Override
-    public void setProtocol(Protocol protocol) {
-        this.protocol = protocol;
     }
 
     @Override

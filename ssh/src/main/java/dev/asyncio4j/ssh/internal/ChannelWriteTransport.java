@@ -1,8 +1,6 @@
 package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.EventLoop;
-import dev.asyncio4j.Protocol;
-import dev.asyncio4j.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -18,14 +16,12 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  * protocol is paused (so {@code StreamWriter.drain()} waits for the server), below the low one resumed.
  * {@link #writeEof()} / {@link #close()} send EOF after the queue. Loop-confined.
  */
-final class ChannelWriteTransport implements Transport {
+final class ChannelWriteTransport extends ChannelPipe {
     private static final int MAX_WRITE = 256 * 1024;
 
-    private final EventLoop loop;
     private final IoOutputStream out;
     private final Function<Throwable, Throwable> errorMapper;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-    private Protocol protocol;
     private long buffered;
     private long high = 64 * 1024;
     private long low = 16 * 1024;
@@ -35,15 +31,10 @@ final class ChannelWriteTransport implements Transport {
     private boolean closing;
     private boolean lost;
 
-    ChannelWriteTransport(EventLoop loop, IoOutputStream out, Function<Throwable, Throwable> errorMapper) {
-        this.loop = loop;
+    ChannelWriteTransport(EventLoop loop, IoOutputStream out, String channel, Function<Throwable, Throwable> errorMapper) {
+        super(loop, channel);
         this.out = out;
         this.errorMapper = errorMapper;
-    }
-
-    void start(Protocol p) {
-        protocol = p;
-        p.connectionMade(this);
     }
 
     @Override
@@ -186,21 +177,6 @@ final class ChannelWriteTransport implements Transport {
         }
         this.high = high;
         this.low = low;
-    }
-
-    @Override
-    public Object getExtraInfo(String key) {
-        return null;
-    }
-
-    @Override
-    public Protocol getProtocol() {
-        return protocol;
-    }
-
-    @Override
-    public void setProtocol(Protocol protocol) {
-        this.protocol = protocol;
     }
 
     @Override

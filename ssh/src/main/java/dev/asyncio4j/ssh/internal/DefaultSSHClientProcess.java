@@ -37,10 +37,13 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
         this.host = host;
         EventLoop loop = Asyncio.getRunningLoop();
         exited = loop.createFuture();
-        new ChannelReadTransport(loop, channel.getAsyncOut(), "stdout", this::streamError).start(new StreamProtocol(stdout));
-        new ChannelReadTransport(loop, channel.getAsyncErr(), "stderr", this::streamError).start(new StreamProtocol(stderr));
+        String description = "'" + command + "' on " + host;
+        new ChannelReadTransport(loop, channel.getAsyncOut(), "stdout", description, this::streamError)
+                .start(new StreamProtocol(stdout));
+        new ChannelReadTransport(loop, channel.getAsyncErr(), "stderr", description, this::streamError)
+                .start(new StreamProtocol(stderr));
         StreamProtocol stdinProtocol = new StreamProtocol(null);
-        stdinTransport = new ChannelWriteTransport(loop, channel.getAsyncIn(), this::streamError);
+        stdinTransport = new ChannelWriteTransport(loop, channel.getAsyncIn(), description, this::streamError);
         stdinTransport.start(stdinProtocol);
         stdin = new StreamWriter(stdinTransport, stdinProtocol, null);
         channel.addCloseFutureListener(f -> LoopPost.post(loop, this::onClosed));
