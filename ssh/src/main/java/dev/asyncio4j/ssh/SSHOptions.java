@@ -44,6 +44,7 @@ public final class SSHOptions {
     private Duration keepaliveInterval;
     private int keepaliveCountMax = 3;
     private String proxyJump;
+    private int maxSessions = 10;
 
     private SSHOptions() {
     }
@@ -66,6 +67,7 @@ public final class SSHOptions {
         c.keepaliveInterval = keepaliveInterval;
         c.keepaliveCountMax = keepaliveCountMax;
         c.proxyJump = proxyJump;
+        c.maxSessions = maxSessions;
         return c;
     }
 
@@ -289,6 +291,28 @@ public final class SSHOptions {
         return c;
     }
 
+    /**
+     * Caps the channels (running commands) open at once on one connection; further ones wait, in
+     * order, for a free slot instead of being refused. OpenSSH's sshd refuses channels beyond its
+     * {@code MaxSessions} (default 10, this default too).
+     *
+     * @param max at least 1
+     * @return a modified copy
+     */
+    public SSHOptions maxSessions(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxSessions must be at least 1, got " + max);
+        }
+        SSHOptions c = copy();
+        c.maxSessions = max;
+        return c;
+    }
+
+    /** @return the per-connection channel cap */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
     /** @return the jump hosts, or {@code null} for the config's */
     public String proxyJump() {
         return proxyJump;
@@ -391,6 +415,6 @@ public final class SSHOptions {
                 + ", config=" + (useConfig ? (configFile == null ? "~/.ssh/config" : configFile) : "none")
                 + ", knownHosts=" + knownHosts + ", hostKeyPolicy=" + hostKeyPolicy + ", connectTimeout=" + connectTimeout
                 + ", loginTimeout=" + loginTimeout + ", keepalive=" + keepaliveInterval + "x" + keepaliveCountMax
-                + ", proxyJump=" + proxyJump + "]";
+                + ", proxyJump=" + proxyJump + ", maxSessions=" + maxSessions + "]";
     }
 }

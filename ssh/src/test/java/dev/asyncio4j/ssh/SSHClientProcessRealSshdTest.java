@@ -176,4 +176,27 @@ class SSHClientProcessRealSshdTest {
             }
         });
     }
+
+    /**
+     * With maxSessions(3), twelve concurrent commands all complete, and the server never sees more
+     * than three at once (each command counts the others running beside it in a shared directory).
+     */
+    @Test
+    void maxSessionsQueuesChannels() {
+        String dir = "/tmp/a4j-sessions-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        List<String> counts = Asyncio.run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), options().maxSessions(3))) {
+                List<Task<String>> tasks = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    tasks.add(Asyncio.createTask(() -> conn.run("mkdir -p " + dir + " && touch " + dir + "/$$ && sleep 0.3"
+                            + " && ls " + dir + " | wc -l && rm " + dir + "/$$", SSHRunOptions.defaults().check(true))
+                            .stdout().strip()));
+                }
+                List<String> result = await(Asyncio.gather(tasks));
+                conn.run("rmdir " + dir);
+                return result;
+            }
+        });
+        assertThat(counts).hasSize(12).allSatisfy(c -> assertThat(Integer.parseInt(c)).isBetween(1, 3));
+    }
 }

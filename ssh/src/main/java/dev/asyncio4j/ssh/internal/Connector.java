@@ -45,7 +45,7 @@ public final class Connector {
     /** Everything a connection attempt needs, resolved from options and config (no secrets in toString). */
     record Plan(String host, String hostName, java.net.InetSocketAddress address, int port, String user, List<KeyPair> keys, String keySummary,
             String password, Path agentSocket, HostKeyVerifier verifier, Duration connectTimeout,
-            Duration loginTimeout, Duration keepalive, int keepaliveMax, String proxyJump) {
+            Duration loginTimeout, Duration keepalive, int keepaliveMax, String proxyJump, int maxSessions) {
         @Override
         public String toString() {
             return "Plan[" + user + "@" + hostName + ":" + port + ", " + keySummary + ", password="
@@ -192,7 +192,7 @@ public final class Connector {
         }
         MinaClient.get();
         return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
-                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump);
+                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump, o.maxSessions());
     }
 
     /**
@@ -279,7 +279,7 @@ public final class Connector {
                 throw loginFailure(af.getException(), plan, where);
             }
             ok = true;
-            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), owned);
+            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), owned);
         } finally {
             if (!ok) {
                 session.close(true);

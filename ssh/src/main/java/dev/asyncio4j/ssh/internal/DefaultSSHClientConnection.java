@@ -3,6 +3,7 @@ package dev.asyncio4j.ssh.internal;
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.CancelledError;
 import dev.asyncio4j.Future;
+import dev.asyncio4j.Semaphore;
 import dev.asyncio4j.TimeoutError;
 import dev.asyncio4j.ssh.ChannelOpenError;
 import dev.asyncio4j.ssh.ConnectionLost;
@@ -34,6 +35,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     private final String host;
     private final String user;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Semaphore sessions;
 
     /**
      * Wraps an authenticated session.
@@ -41,8 +43,10 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
      * @param owned what this connection closes after its session (a jump host's forwarding and
      *              connection), in order
      */
-    DefaultSSHClientConnection(ClientSession session, String host, String user, List<AutoCloseable> owned) {
+    DefaultSSHClientConnection(ClientSession session, String host, String user, int maxSessions,
+            List<AutoCloseable> owned) {
         this.session = session;
+        this.sessions = new Semaphore(maxSessions);
         this.host = host;
         this.user = user;
         session.addCloseFutureListener(f -> {
@@ -61,8 +65,23 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         return session;
     }
 
+    /** Waits (FIFO) for one of the connection's channel slots, opens the channel; the slot is freed on close. */
     @Override
     public SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException {
+        sessions.acquire();
+        boolean opened = false;
+        try {
+            SSHClientProcess p = open(command, options);
+            opened = true;
+            return p;
+        } finally {
+            if (!opened) {
+                sessions.release();
+            }
+        }
+    }
+
+    private SSHClientProcess open(String command, SSHRunOptions options) throws IOException {
         ChannelExec channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
                 options.env());
         channel.setStreaming(StreamingChannel.Streaming.Async);
@@ -79,7 +98,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             channel.close(true);
             throw openFailure(opened.getException(), command);
         }
-        return new DefaultSSHClientProcess(session, channel, command, host);
+        return new DefaultSSHClientProcess(session, channel, command, host, sessions::release);
     }
 
     @Override

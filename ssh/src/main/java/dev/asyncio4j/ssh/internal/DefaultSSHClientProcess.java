@@ -27,11 +27,18 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
     private final StreamWriter stdin;
     private final ChannelWriteTransport stdinTransport;
     private final Future<Void> exited;
+    private final Runnable releaseSlot;
     private Integer exitStatus;
     private String exitSignal;
 
-    DefaultSSHClientProcess(ClientSession session, ChannelExec channel, String command, String host) {
+    /**
+     * Starts the streams of an open channel.
+     *
+     * @param onClosed run on the loop once the channel has closed (frees the connection's slot)
+     */
+    DefaultSSHClientProcess(ClientSession session, ChannelExec channel, String command, String host, Runnable onClosed) {
         this.session = session;
+        this.releaseSlot = onClosed;
         this.channel = channel;
         this.command = command;
         this.host = host;
@@ -54,6 +61,7 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
         exitSignal = channel.getExitSignal();
         stdinTransport.channelClosed(connectionLost() ? lost(null) : null);
         exited.setResult(null);
+        releaseSlot.run();
     }
 
     private boolean connectionLost() {
