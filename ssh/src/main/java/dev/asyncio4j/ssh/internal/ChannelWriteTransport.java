@@ -1,0 +1,186 @@
+package dev.asyncio4j.ssh.internal;
+
+import dev.asyncio4j.EventLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.function.Function;
+import org.apache.sshd.common.io.IoOutputStream;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+
+/**
+ * A write-only {@link Transport} over an SSH channel's input (the remote stdin), on MINA's asynchronous
+ * {@link IoOutputStream}, which takes one write at a time and completes it only when the peer's SSH
+ * window has let all of it out. Queued bytes count as the write buffer: above the high-water mark the
+ * protocol is paused (so {@code StreamWriter.drain()} waits for the server), below the low one resumed.
+ * {@link #writeEof()} / {@link #close()} send EOF after the queue. Loop-confined.
+ */
+final class ChannelWriteTransport extends ChannelPipe {
+    private static final int MAX_WRITE = 256 * 1024;
+
+    private final IoOutputStream out;
+    private final Function<Throwable, Throwable> errorMapper;
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private long buffered;
+    private long high = 64 * 1024;
+    private long low = 16 * 1024;
+    private boolean protocolPaused;
+    private boolean inFlight;
+    private boolean eofRequested;
+    private boolean closing;
+    private boolean lost;
+
+    ChannelWriteTransport(EventLoop loop, IoOutputStream out, String channel, Function<Throwable, Throwable> errorMapper) {
+        super(loop, channel);
+        this.out = out;
+        this.errorMapper = errorMapper;
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (eofRequested) {
+            throw new IllegalStateException("cannot write to the remote stdin after writeEof or close");
+        }
+        if (lost || !data.hasRemaining()) {
+            return;
+        }
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        queue.add(copy);
+        buffered += copy.length;
+        pump();
+        if (!protocolPaused && buffered > high) {
+            protocolPaused = true;
+            protocol.pauseWriting();
+        }
+    }
+
+    private void pump() {
+        if (inFlight || lost) {
+            return;
+        }
+        if (queue.isEmpty()) {
+            if (eofRequested && !closing) {
+                closing = true;
+                out.close(false).addListener(f -> LoopPost.post(loop, () -> finish(null)));
+            }
+            return;
+        }
+        byte[] chunk = queue.poll();
+        if (chunk.length < MAX_WRITE && !queue.isEmpty()) {
+            ByteArrayBuffer merged = new ByteArrayBuffer(MAX_WRITE, false);
+            merged.putRawBytes(chunk);
+            while (!queue.isEmpty() && merged.available() + queue.peek().length <= MAX_WRITE) {
+                merged.putRawBytes(queue.poll());
+            }
+            chunk = merged.getCompactData();
+        }
+        int n = chunk.length;
+        inFlight = true;
+        try {
+            IoWriteFuture f = out.writeBuffer(new ByteArrayBuffer(chunk));
+            f.addListener(w -> LoopPost.post(loop, () -> onWritten(w, n)));
+        } catch (IOException e) {
+            inFlight = false;
+            finish(errorMapper.apply(e));
+        }
+    }
+
+    private void onWritten(IoWriteFuture f, int n) {
+        inFlight = false;
+        buffered -= n;
+        if (lost) {
+            return;
+        }
+        if (f.getException() != null) {
+            finish(errorMapper.apply(f.getException()));
+            return;
+        }
+        if (protocolPaused && buffered <= low) {
+            protocolPaused = false;
+            protocol.resumeWriting();
+        }
+        pump();
+    }
+
+    private void finish(Throwable error) {
+        if (lost) {
+            return;
+        }
+        lost = true;
+        eofRequested = true;
+        queue.clear();
+        buffered = 0;
+        protocol.connectionLost(error);
+    }
+
+    /** Called by the process when the channel closes underneath. */
+    void channelClosed(Throwable error) {
+        finish(error);
+    }
+
+    @Override
+    public void writeEof() {
+        if (!eofRequested) {
+            eofRequested = true;
+            pump();
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    /** Sends what is queued, then EOF: the remote stdin's end. */
+    @Override
+    public void close() {
+        writeEof();
+    }
+
+    @Override
+    public void abort() {
+        out.close(true);
+        finish(null);
+    }
+
+    @Override
+    public boolean isClosing() {
+        return eofRequested || lost;
+    }
+
+    @Override
+    public void pauseReading() {
+        // write-only: nothing to pause
+    }
+
+    @Override
+    public void resumeReading() {
+        // write-only: nothing to resume
+    }
+
+    @Override
+    public boolean isReading() {
+        return false;
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return buffered;
+    }
+
+    @Override
+    public void setWriteBufferLimits(long high, long low) {
+        if (high < low || low < 0) {
+            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + high + " low=" + low);
+        }
+        this.high = high;
+        this.low = low;
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelWriteTransport[stdin, buffered=" + buffered + (eofRequested ? ", eof" : "") + "]";
+    }
+}

@@ -1,0 +1,55 @@
+package dev.asyncio4j.ssh.internal;
+
+import dev.asyncio4j.Asyncio;
+import dev.asyncio4j.Future;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.sshd.common.future.Cancellable;
+import org.apache.sshd.common.future.SshFuture;
+
+/**
+ * The one bridge from MINA's futures to ours: a MINA future completes on a MINA thread, its listener
+ * completes a {@link CompletableFuture}, and {@link Future#from} hands the result to the loop through
+ * {@code callSoonThreadsafe}. Nothing here blocks.
+ */
+public final class MinaFutures {
+    private MinaFutures() {
+    }
+
+    /**
+     * Returns a future of the running loop that completes (with the MINA future itself) when the MINA
+     * future does; cancelling it cancels a cancellable MINA future.
+     *
+     * @param <F>    the MINA future type
+     * @param future the MINA future
+     * @return our future
+     * @throws IllegalStateException if no loop runs in this thread
+     */
+    public static <F extends SshFuture<F>> Future<F> toFuture(F future) {
+        CompletableFuture<F> done = new CompletableFuture<>();
+        future.addListener(done::complete);
+        Future<F> ours = Future.from(done);
+        if (future instanceof Cancellable c) {
+            ours.addDoneCallback(f -> {
+                if (f.isCancelled()) {
+                    c.cancel();
+                }
+            });
+        }
+        return ours;
+    }
+
+    /**
+     * Suspends the current task until the MINA future completes, at most {@code timeout}.
+     *
+     * @param <F>     the MINA future type
+     * @param future  the MINA future
+     * @param timeout the limit, or {@code null} for none
+     * @return the completed MINA future, to inspect
+     * @throws dev.asyncio4j.TimeoutError   if the limit passed (a cancellable MINA future is cancelled)
+     * @throws dev.asyncio4j.CancelledError if the task is cancelled
+     */
+    public static <F extends SshFuture<F>> F await(F future, Duration timeout) {
+        return Asyncio.waitFor(toFuture(future), timeout);
+    }
+}
