@@ -255,6 +255,10 @@ public final class Task<T> extends Future<T> {
             }
             if (!f.isDone()) {
                 f.removeCallback(fiber);
+            } else if (mustCancel) {
+                // asyncio's wakeup reads the result before throwing the pending cancellation in, so
+                // a failure of f that the cancellation supersedes is not reported as never retrieved.
+                f.markRetrieved();
             }
             deliverCancellation();
         }
