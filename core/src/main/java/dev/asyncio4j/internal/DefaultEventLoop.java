@@ -1008,8 +1008,8 @@ public final class DefaultEventLoop implements EventLoop {
                 throw e;
             }
             future.addDoneCallback(f -> {
-                if (f.isCancelled()) {
-                    submitted.cancel(false);
+                if (f.isCancelled() && submitted.cancel(false)) {
+                    executorJobsPending--; // the job will never run, so it will never report back
                 }
             });
         } else {

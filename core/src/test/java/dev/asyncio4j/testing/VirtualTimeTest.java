@@ -150,4 +150,32 @@ class VirtualTimeTest {
         assertThat(first).hasSizeGreaterThan(100).isEqualTo(second);
         assertThat(randomWorkload(7)).isNotEqualTo(first);
     }
+
+    /** A job cancelled before it ran on the executor no longer holds the clock back. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aJobCancelledBeforeItRanDoesNotStopTheClock() throws Exception {
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            long woke = VirtualTime.run(() -> {
+                one.execute(() -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                dev.asyncio4j.Future<String> queued = getRunningLoop().runInExecutor(one, () -> "never runs");
+                queued.cancel();
+                sleep(Duration.ofHours(1));
+                return seconds();
+            });
+            assertThat(woke).isEqualTo(3600);
+        } finally {
+            release.countDown();
+            one.shutdown();
+            assertThat(one.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }
