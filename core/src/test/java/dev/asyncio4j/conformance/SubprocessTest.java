@@ -6,8 +6,8 @@
  *
  * Not ported: test_start_new_session (no setsid in the JDK's ProcessBuilder), the text-mode and
  * FakePath tests (Java has no text=/encoding= arguments; paths are strings), the child-watcher and
- * pidfd classes (the JDK reaps its children itself), test_popen_error* (they mock Popen; the
- * not-found test below checks the same "nothing leaked" property with a real failure).
+ * pidfd classes (the JDK reaps its children itself). test_popen_error mocks Popen to fail; here
+ * testPopenError checks the same "nothing leaked" property with a real failure (no such program).
  *
  * Added for asyncio4j: the helper threads of a cancelled or closed process end, a paused reader
  * really stops the child (flow control), stdin back-pressure, 50 MB through cat, STDOUT merge, cwd,
