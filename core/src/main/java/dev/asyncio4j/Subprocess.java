@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A child process run by the event loop: asyncio's {@code asyncio.subprocess.Process}, named so as
@@ -51,11 +52,13 @@ public final class Subprocess implements AutoCloseable {
     }
 
     static Subprocess exec(List<String> command, SubprocessOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
         SubprocessStreams streams = new SubprocessStreams(options.limit());
         return new Subprocess(Asyncio.getRunningLoop().subprocessExec(() -> streams, command, options), streams);
     }
 
     static Subprocess shell(String cmd, SubprocessOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
         SubprocessStreams streams = new SubprocessStreams(options.limit());
         return new Subprocess(Asyncio.getRunningLoop().subprocessShell(() -> streams, cmd, options), streams);
     }

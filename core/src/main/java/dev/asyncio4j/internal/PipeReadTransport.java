@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,7 +43,7 @@ final class PipeReadTransport implements Transport {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final CoalescedCallback drain;
     private volatile boolean paused;
     private volatile boolean stopped;
     private Protocol protocol;
@@ -58,6 +57,7 @@ final class PipeReadTransport implements Transport {
         this.fd = fd;
         this.in = in;
         this.protocol = protocol;
+        this.drain = new CoalescedCallback(loop, this::drain);
         this.thread = Thread.ofPlatform().daemon()
                 .name(ProcessTransport.THREAD_PREFIX + owner.getPid() + (fd == 1 ? "-stdout" : "-stderr"))
                 .unstarted(this::readLoop);
@@ -99,7 +99,7 @@ final class PipeReadTransport implements Transport {
                 last = e;
             }
         } finally {
-            closeStream();
+            ProcessTransport.closeQuietly(in);
             if (last != null) {
                 post(last);
             }
@@ -109,23 +109,12 @@ final class PipeReadTransport implements Transport {
 
     private void post(Object item) {
         queue.add(item);
-        if (drainScheduled.compareAndSet(false, true)) {
-            loop.callSoonThreadsafeIfOpen(this::drain);
-        }
-    }
-
-    private void closeStream() {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the descriptor is released either way
-        }
+        drain.request();
     }
 
     // ---------------------------------------------------------------- the loop side
 
     private void drain() {
-        drainScheduled.set(false);
         Object item;
         while (!lost && (closing || !paused) && (item = queue.poll()) != null) {
             if (item instanceof byte[] chunk) {
@@ -183,7 +172,7 @@ final class PipeReadTransport implements Transport {
         if (started) {
             LockSupport.unpark(thread);
         } else {
-            closeStream();
+            ProcessTransport.closeQuietly(in);
         }
     }
 
@@ -223,8 +212,8 @@ final class PipeReadTransport implements Transport {
         paused = false;
         LockSupport.unpark(thread);
         // Never inline: a reader resuming us from inside a read must not be fed before it waits.
-        if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-            loop.callSoon(this::drain);
+        if (!queue.isEmpty()) {
+            drain.request();
         }
     }
 

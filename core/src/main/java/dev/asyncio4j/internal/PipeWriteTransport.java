@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,7 +34,7 @@ final class PipeWriteTransport implements Transport {
     private final OutputStream out;
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong written = new AtomicLong();
-    private final AtomicBoolean progressScheduled = new AtomicBoolean();
+    private final CoalescedCallback progress;
     private volatile boolean aborted;
     private Protocol protocol;
     private Thread thread;
@@ -51,6 +50,7 @@ final class PipeWriteTransport implements Transport {
         this.owner = owner;
         this.out = out;
         this.protocol = protocol;
+        this.progress = new CoalescedCallback(loop, this::onProgress);
         this.flow = new WriteFlowControl(loop, this);
     }
 
@@ -108,37 +108,23 @@ final class PipeWriteTransport implements Transport {
                     int len = Math.min(SLICE, chunk.length - off);
                     out.write(chunk, off, len);
                     out.flush();
-                    progress(len);
+                    written.addAndGet(len);
+                    progress.request();
                 }
             }
         } catch (IOException e) {
             error = e;
         } finally {
-            closeStream();
+            ProcessTransport.closeQuietly(out);
             IOException failure = error;
             loop.callSoonThreadsafeIfOpen(() -> threadEnded(failure));
         }
     }
 
-    private void progress(int n) {
-        written.addAndGet(n);
-        if (progressScheduled.compareAndSet(false, true)) {
-            loop.callSoonThreadsafeIfOpen(this::onProgress);
-        }
-    }
-
-    private void closeStream() {
-        try {
-            out.close();
-        } catch (IOException ignored) {
-            // the child is gone; the descriptor is released either way
-        }
-    }
 
     // ---------------------------------------------------------------- the loop side
 
     private void onProgress() {
-        progressScheduled.set(false);
         long n = written.getAndSet(0);
         if (lost) {
             return;
@@ -186,7 +172,7 @@ final class PipeWriteTransport implements Transport {
         }
         closing = true;
         if (thread == null) {
-            closeStream(); // nobody writes it: closing the descriptor does not block
+            ProcessTransport.closeQuietly(out); // nobody writes it: closing the descriptor does not block
             connectionLost(null);
         } else {
             enqueue(CLOSE);
@@ -202,7 +188,7 @@ final class PipeWriteTransport implements Transport {
         closing = true;
         queue.clear();
         if (thread == null) {
-            closeStream();
+            ProcessTransport.closeQuietly(out);
         } else {
             enqueue(CLOSE);
         }

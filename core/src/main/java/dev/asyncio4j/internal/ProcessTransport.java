@@ -9,6 +9,7 @@ import dev.asyncio4j.SubprocessOptions.Redirect;
 import dev.asyncio4j.SubprocessProtocol;
 import dev.asyncio4j.SubprocessTransport;
 import dev.asyncio4j.Transport;
+import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -239,6 +240,15 @@ public final class ProcessTransport implements SubprocessTransport {
             return -(status - 128);
         }
         return status;
+    }
+
+    /* Closes one of the child's pipe streams; a failure means it is closed already or its peer is gone. */
+    static void closeQuietly(Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // the descriptor is released either way
+        }
     }
 
     void threadStarted() {

@@ -6,8 +6,8 @@
  *
  * Not ported: test_start_new_session (no setsid in the JDK's ProcessBuilder), the text-mode and
  * FakePath tests (Java has no text=/encoding= arguments; paths are strings), the child-watcher and
- * pidfd classes (the JDK reaps its children itself), test_popen_error* (they mock Popen; the
- * not-found test below checks the same "nothing leaked" property with a real failure).
+ * pidfd classes (the JDK reaps its children itself). test_popen_error mocks Popen to fail; here
+ * testPopenError checks the same "nothing leaked" property with a real failure (no such program).
  *
  * Added for asyncio4j: the helper threads of a cancelled or closed process end, a paused reader
  * really stops the child (flow control), stdin back-pressure, 50 MB through cat, STDOUT merge, cwd,
@@ -654,6 +654,51 @@ class SubprocessTest {
             h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
         }
         assertNoHelperThreads(pid);
+    }
+
+    /** A child that closes its stdout and goes on running: the reader sees EOF while it still runs. */
+    @Test
+    void testChildClosesStdoutEarly() {
+        var result = Asyncio.run(() -> {
+            try (Subprocess p = Asyncio.createSubprocessShell("echo bye; exec 1>&-; exec sleep 3600",
+                    QUIET.withStdout(Redirect.PIPE))) {
+                byte[] all = p.stdout().read(-1);
+                Integer running = p.returncode();
+                boolean atEof = p.stdout().atEof();
+                p.kill();
+                int code = p.waitExit();
+                p.waitClosed();
+                return Arrays.asList(text(all), atEof, running, code);
+            }
+        });
+        assertThat(result).containsExactly("bye\n", true, null, -SIGKILL);
+    }
+
+    /** The stream API works on pipes as on sockets: lines, exact reads, IncompleteReadError at EOF. */
+    @Test
+    void testStreamApiOnPipes() {
+        var result = Asyncio.run(() -> {
+            List<Object> r = new ArrayList<>();
+            try (Subprocess p = exec(CAT, PIPES)) {
+                p.stdin().writelines(List.of("one\n".getBytes(UTF_8), "two\nthree".getBytes(UTF_8)));
+                p.stdin().writeEof();
+                assertThatThrownBy(() -> p.stdin().write(new byte[1])).isInstanceOf(IllegalStateException.class);
+                for (byte[] line : p.stdout().lines()) {
+                    r.add(text(line));
+                }
+                r.add(p.waitExit());
+            }
+            try (Subprocess p = Asyncio.createSubprocessShell("printf abc", QUIET.withStdout(Redirect.PIPE))) {
+                r.add(text(p.stdout().readexactly(2)));
+                try {
+                    p.stdout().readexactly(5);
+                } catch (dev.asyncio4j.IncompleteReadError e) {
+                    r.add(text(e.partial()));
+                }
+            }
+            return r;
+        });
+        assertThat(result).containsExactly("one\n", "two\n", "three", 0, "ab", "c");
     }
 
     /** On virtual time the clock runs at real speed while a child runs: timeouts around it keep their meaning. */
