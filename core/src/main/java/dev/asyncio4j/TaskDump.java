@@ -36,7 +36,10 @@ public record TaskDump(List<Entry> tasks) {
      * @param state     {@code running} (the task calling the dump), {@code pending} or {@code scheduled}
      *                  (ready to run)
      * @param awaiting  what it is suspended on: a label such as {@code sleep 5s}, {@code gather of 3},
-     *                  {@code task worker-2}; empty if none
+     *                  {@code task worker-2}, or the call of a primitive it waits in ({@code Lock.acquire},
+     *                  {@code Semaphore.acquire}, {@code Event.await}, {@code Condition.await},
+     *                  {@code Barrier.await}, {@code Queue.get}, {@code Queue.put}, {@code Queue.join});
+     *                  empty if none
      * @param awaitedBy names of the tasks that await it, directly or through a gather or task group
      * @param stack     the coroutine's frames where it is suspended, innermost first
      */

@@ -60,11 +60,11 @@ import javax.net.ssl.SSLEngine;
  * (runUntilResumed, nextFiber): it runs ready callbacks until it pops a task resumption, then, out of
  * the scheduler loop's frame, hands the baton to that task's thread (one unpark) and parks. If the
  * resumption it pops is its own (sleep(0) with nobody else ready), it simply returns: no thread
- * switch at all. A finished task's thread runs the
- * scheduler until it hands the baton on, then ends. So a suspension costs at most one virtual-thread
- * switch, and "one task at a time, switches only at awaits" holds by construction: whoever is not
- * holding the baton is parked. The baton's owner is the volatile field `holder`; writing it before
- * unparking the next owner publishes all scheduler state to that owner (happens-before).
+ * switch at all. A finished task's thread runs the scheduler until it hands the baton on, then ends.
+ * So a suspension costs at most one virtual-thread switch, and "one task at a time, switches only
+ * at awaits" holds by construction: whoever is not holding the baton is parked. The baton's owner is
+ * the volatile field `holder`; writing it before unparking the next owner publishes all scheduler
+ * state to that owner (happens-before).
  *
  * Iterations: as asyncio's _run_once: drain the inbox, block until the next timer or a wake-up if
  * nothing is ready, move due timers to the ready queue, then run exactly the callbacks that were ready
@@ -553,7 +553,7 @@ public final class DefaultEventLoop implements EventLoop {
             Object item = ready.pollFirst();
             ntodo--;
             if (item instanceof Fiber f) {
-                if (f.thread == null && f != self && f.body.cancelledBeforeStart()) {
+                if (f.thread == null && f.body.cancelledBeforeStart()) {
                     continue;
                 }
                 return f;

@@ -7,17 +7,8 @@ import static dev.asyncio4j.Asyncio.gather;
 import dev.asyncio4j.Task;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JMH benchmark of a task's whole life: create a trivial task, run it, gather its result, the
@@ -33,12 +24,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * 200,000 tasks, so this measures the per-task path with a warm, small heap; the whole-program
  * {@code spawn} workload adds the cost of holding every task at once.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 public class SpawnBenchmark extends LoopState {
     /** Tasks per invocation. */
     public static final int OPS = 10_000;

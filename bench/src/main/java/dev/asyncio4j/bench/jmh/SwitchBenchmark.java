@@ -8,15 +8,8 @@ import dev.asyncio4j.Task;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JMH benchmark of a suspension: the cost of one {@code sleep(Duration.ZERO)}, the peers' {@code switch}.
@@ -31,12 +24,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * task resumes itself, with no thread switch. {@link #twoTasks} has two tasks yield in turn, so every
  * yield hands the baton to the other task's virtual thread: the price of a real task switch.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 public class SwitchBenchmark extends LoopState {
     /** Yields per invocation. */
     public static final int OPS = 100_000;

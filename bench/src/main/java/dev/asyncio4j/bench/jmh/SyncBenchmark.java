@@ -1,17 +1,8 @@
 package dev.asyncio4j.bench.jmh;
 
 import dev.asyncio4j.bench.SyncPrograms;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JMH benchmarks of the queue, semaphore and lock workloads, the peers' {@code pingpong},
@@ -28,12 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link #lock}: acquire, yield, release, one hand-off of the lock to a waiting task). Sizes are
  * smaller than the workloads' so an invocation stays around 10 ms.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 public class SyncBenchmark extends LoopState {
     /** Round trips per {@link #pingpong} invocation. */
     public static final int ROUND_TRIPS = 20_000;
