@@ -520,4 +520,69 @@ public final class Asyncio {
             throws IOException {
         return Streams.serveUnix(handler, path, options);
     }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /**
+     * Starts {@code program} with {@code args}, its standard streams inherited from the JVM: asyncio's
+     * {@code create_subprocess_exec} with its defaults. Suspends the calling task while the process
+     * starts. See {@link #createSubprocessExec(List, SubprocessOptions)} for pipes.
+     *
+     * @param program the program, looked up on the {@code PATH}
+     * @param args    its arguments
+     * @return the running process
+     * @throws IOException if it cannot be started, e.g. the program is not found
+     */
+    public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(args.length + 1);
+        command.add(Objects.requireNonNull(program, "program"));
+        command.addAll(Arrays.asList(args));
+        return Subprocess.exec(command, SubprocessOptions.defaults());
+    }
+
+    /**
+     * Starts a program: asyncio's {@code create_subprocess_exec}. Suspends the calling task while the
+     * process starts; if the task is cancelled meanwhile, a process that starts anyway is killed.
+     *
+     * <pre>{@code
+     * try (Subprocess p = createSubprocessExec(List.of("cat"), SubprocessOptions.pipes())) {
+     *     byte[] echoed = p.communicate("hi".getBytes(UTF_8)).stdout();
+     * }
+     * }</pre>
+     *
+     * @param command the program, looked up on the {@code PATH}, and its arguments
+     * @param options redirects, working directory, environment, stream limit
+     * @return the running process
+     * @throws IOException              if it cannot be started, e.g. the program is not found
+     * @throws IllegalArgumentException if {@code command} is empty
+     */
+    public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options) throws IOException {
+        return Subprocess.exec(command, options);
+    }
+
+    /**
+     * Runs {@code cmd} through {@code /bin/sh -c}, its standard streams inherited: asyncio's
+     * {@code create_subprocess_shell}. Quoting is the caller's business: never build {@code cmd} from
+     * untrusted input.
+     *
+     * @param cmd the shell command line
+     * @return the running shell
+     * @throws IOException if the shell cannot be started
+     */
+    public static Subprocess createSubprocessShell(String cmd) throws IOException {
+        return Subprocess.shell(cmd, SubprocessOptions.defaults());
+    }
+
+    /**
+     * Runs {@code cmd} through {@code /bin/sh -c}; see {@link #createSubprocessShell(String)} and
+     * {@link #createSubprocessExec(List, SubprocessOptions)}.
+     *
+     * @param cmd     the shell command line
+     * @param options redirects, working directory, environment, stream limit
+     * @return the running shell
+     * @throws IOException if the shell cannot be started
+     */
+    public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
+        return Subprocess.shell(cmd, options);
+    }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -228,7 +229,9 @@ public interface EventLoop extends AutoCloseable {
     void defaultExceptionHandler(Map<String, Object> context);
 
     /**
-     * Turns debug mode on or off: tasks remember where they were created, and reports name it.
+     * Turns debug mode on or off: tasks remember where they were created, and reports name it; a
+     * watchdog thread reports steps slower than {@link #setSlowCallbackDuration}. Also turned on by
+     * the system property {@code asyncio4j.debug} or the environment variable {@code ASYNCIO4J_DEBUG}.
      *
      * @param enabled whether debug mode is on
      */
@@ -243,8 +246,9 @@ public interface EventLoop extends AutoCloseable {
 
     /**
      * Sets how long a single step (a callback, or a task between two awaits) may hold the loop before
-     * it is reported through the exception handler. The check runs in every mode, not only in debug
-     * mode; {@link Duration#ZERO} turns it off. Default: 100 ms.
+     * it is reported through the exception handler, with the step's stack. As in asyncio the check
+     * runs in debug mode only (outside it, a loaded machine's scheduling and JIT pauses would be
+     * reported as slow steps); {@link Duration#ZERO} turns it off. Default: 100 ms.
      *
      * @param threshold the slow-step threshold
      */
@@ -357,4 +361,59 @@ public interface EventLoop extends AutoCloseable {
      * @throws IOException if binding fails
      */
     Server createUnixServer(Supplier<? extends Protocol> factory, Path path, NetOptions options) throws IOException;
+
+    /**
+     * Upgrades an open connection to TLS and returns the new transport once the handshake is done:
+     * asyncio's {@code loop.start_tls}. From then on {@code protocol} receives the decrypted data
+     * and must write to the returned transport; {@code transport} must no longer be used directly.
+     * Suspends the calling task.
+     *
+     * <pre>{@code
+     * writer.write("STARTTLS\r\n".getBytes(US_ASCII));
+     * Transport tls = loop.startTls(transport, protocol, context, false, "mail.example.org", null);
+     * }</pre>
+     *
+     * @param transport        the plain transport to upgrade (e.g. a socket)
+     * @param protocol         the protocol that receives the TLS session's events
+     * @param context          the TLS context
+     * @param serverSide       true to act as the TLS server
+     * @param serverHostname   a client's name to verify and send as SNI; {@code null} for the peer's
+     *                         address
+     * @param handshakeTimeout how long the handshake may take, or {@code null} for 60 s
+     * @return the TLS transport
+     * @throws IOException the handshake failure ({@link javax.net.ssl.SSLHandshakeException}, a
+     *                     {@link java.net.SocketTimeoutException} on timeout, or a reset); the
+     *                     connection is aborted
+     */
+    Transport startTls(Transport transport, Protocol protocol, javax.net.ssl.SSLContext context, boolean serverSide,
+                       String serverHostname, Duration handshakeTimeout) throws IOException;
+
+    /**
+     * Starts a child process and returns its transport once {@code factory}'s protocol has been told
+     * ({@code connectionMade}): asyncio's {@code loop.subprocess_exec}. Suspends the calling task
+     * while the process is started (off the loop: starting a process blocks). If the task is cancelled
+     * meanwhile, a process that starts anyway is killed.
+     *
+     * @param factory makes the protocol
+     * @param command the program and its arguments; the program is looked up on the {@code PATH}
+     * @param options redirects, working directory, environment
+     * @return the transport of the running child
+     * @throws IOException              if the process cannot be started, e.g. the program is not found
+     * @throws IllegalArgumentException if {@code command} is empty
+     */
+    SubprocessTransport subprocessExec(Supplier<? extends SubprocessProtocol> factory, List<String> command,
+                                       SubprocessOptions options) throws IOException;
+
+    /**
+     * Runs {@code cmd} through the system shell ({@code /bin/sh -c}); see {@link #subprocessExec}.
+     * Quoting is the caller's business: never build {@code cmd} from untrusted input.
+     *
+     * @param factory makes the protocol
+     * @param cmd     the shell command line
+     * @param options redirects, working directory, environment
+     * @return the transport of the running shell
+     * @throws IOException if the shell cannot be started
+     */
+    SubprocessTransport subprocessShell(Supplier<? extends SubprocessProtocol> factory, String cmd,
+                                        SubprocessOptions options) throws IOException;
 }

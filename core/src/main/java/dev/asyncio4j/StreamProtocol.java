@@ -78,7 +78,7 @@ public class StreamProtocol implements Protocol {
             });
             task.addDoneCallback(t -> {
                 if (t.isCancelled()) {
-                    transport.close();
+                    this.transport.close();
                     return;
                 }
                 Throwable error = t.exception();
@@ -86,9 +86,9 @@ public class StreamProtocol implements Protocol {
                     Map<String, Object> context = new LinkedHashMap<>();
                     context.put("message", "Unhandled exception in client_connected_cb");
                     context.put("exception", error);
-                    context.put("transport", transport);
+                    context.put("transport", this.transport);
                     loop.callExceptionHandler(context);
-                    transport.close();
+                    this.transport.close();
                 }
             });
         }
@@ -184,5 +184,17 @@ public class StreamProtocol implements Protocol {
 
     Transport transport() {
         return transport;
+    }
+
+    /* The connection now runs over TLS (StreamWriter.startTls): flow control goes to the new transport. */
+    void upgraded(Transport tls) {
+        transport = tls;
+        if (reader != null) {
+            reader.replaceTransport(tls);
+        }
+    }
+
+    boolean isServerSide() {
+        return onConnected != null;
     }
 }

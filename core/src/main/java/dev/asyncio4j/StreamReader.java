@@ -70,6 +70,12 @@ public final class StreamReader {
         this.transport = transport;
     }
 
+    /* After startTls: pause and resume the TLS transport, which has resumed the raw one. */
+    void replaceTransport(Transport tls) {
+        transport = tls;
+        paused = false;
+    }
+
     /**
      * Appends received bytes and wakes the waiting reader.
      *

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * The sending end of a stream connection: asyncio's {@code StreamWriter}. {@link #write} never
@@ -21,7 +22,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class StreamWriter implements AutoCloseable {
-    private final Transport transport;
+    private Transport transport;
     private final StreamProtocol protocol;
     private final StreamReader reader;
 
@@ -125,6 +126,31 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void waitClosed() {
         protocol.waitClosed();
+    }
+
+    /**
+     * Upgrades this connection to TLS after sending what is buffered: asyncio's
+     * {@code StreamWriter.start_tls}. The reader then returns decrypted data and this writer encrypts.
+     * A stream of a server connection acts as the TLS server, any other as the client.
+     *
+     * <pre>{@code
+     * writer.write("STARTTLS\r\n".getBytes(US_ASCII));
+     * reader.readline();                              // "220 go ahead"
+     * writer.startTls(context, "mail.example.org", Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * @param context          the TLS context
+     * @param serverHostname   the name a client verifies and sends as SNI, or {@code null} for the
+     *                         peer's address
+     * @param handshakeTimeout how long the handshake may take, or {@code null} for 60 s
+     * @throws IOException the handshake failure; the connection is then aborted
+     */
+    public void startTls(SSLContext context, String serverHostname, Duration handshakeTimeout) throws IOException {
+        drain();
+        Transport tls = Asyncio.getRunningLoop().startTls(transport, protocol, context, protocol.isServerSide(),
+                serverHostname, handshakeTimeout);
+        transport = tls;
+        protocol.upgraded(tls);
     }
 
     /**

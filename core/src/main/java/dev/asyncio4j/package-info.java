@@ -27,6 +27,24 @@
  * friends → {@link dev.asyncio4j.EventLoop}. Durations are {@link java.time.Duration}s; loop time is
  * in nanoseconds.
  *
+ * <p><b>Subprocesses and threads.</b> Sockets are driven by the loop's NIO selector, with no thread
+ * per connection. The JDK's process pipes cannot be: {@link java.lang.Process} gives plain blocking
+ * streams, not selectable channels, and a read on them cannot be interrupted. So a
+ * {@link dev.asyncio4j.Subprocess} uses one daemon platform thread per piped stream, named
+ * {@code asyncio4j-subprocess-<pid>-stdin|stdout|stderr}: a stdout/stderr thread blocks in
+ * {@code read()} and hands each chunk to the loop with {@code callSoonThreadsafe}; the stdin thread,
+ * started on the first write, takes the loop's buffered writes and blocks in {@code write()}. Flow
+ * control is real in both directions: a reader thread stops reading while its
+ * {@link dev.asyncio4j.StreamReader} is full (so the OS pipe fills and the child blocks), and
+ * {@link dev.asyncio4j.StreamWriter#drain()} waits while the stdin thread is behind. Platform rather
+ * than virtual threads because the JDK's pipe reads are not hooked into its virtual-thread I/O
+ * poller: a virtual thread blocked on one pins (or makes the scheduler add) a carrier thread of the
+ * scheduler the loop's own tasks run on. The child's exit is {@link java.lang.Process#onExit()},
+ * bridged to the loop; starting a process (fork/exec) and sending signals other than SIGTERM/SIGKILL
+ * (a {@code kill} command) run on the loop's executor. No call of the loop thread blocks, and the
+ * JDK reaps every child, so none is left a zombie. A thread ends when its pipe reaches end of file,
+ * when the process is closed, or when the loop closes (which kills children still running).
+ *
  * <p>Test support (virtual time) lives in {@code dev.asyncio4j.testing}.
  */
 package dev.asyncio4j;

@@ -601,24 +601,27 @@ class EventLoopTest {
     void hundredThousandTasksCompleteAndLeaveNoPlatformThreadBehind() throws Exception {
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         AtomicBoolean watchdogSeen = new AtomicBoolean();
-        long sum = Asyncio.run(() -> {
-            watchdogSeen.set(Thread.getAllStackTraces().keySet().stream()
-                    .anyMatch(t -> t.getName().startsWith("asyncio4j-watchdog")));
-            toThread(() -> null); // starts a default-executor thread that run() must shut down
-            List<Task<Integer>> ts = new ArrayList<>(100_000);
-            for (int i = 0; i < 100_000; i++) {
-                int k = i;
-                ts.add(createTask(() -> {
-                    sleep(Duration.ZERO);
-                    return k;
-                }));
-            }
-            long s = 0;
-            for (int v : await(gather(ts))) {
-                s += v;
-            }
-            return s;
-        });
+        long sum;
+        try (Runner runner = new Runner(true)) {
+            sum = runner.run(() -> {
+                watchdogSeen.set(Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().startsWith("asyncio4j-watchdog")));
+                toThread(() -> null); // starts a default-executor thread that run() must shut down
+                List<Task<Integer>> ts = new ArrayList<>(100_000);
+                for (int i = 0; i < 100_000; i++) {
+                    int k = i;
+                    ts.add(createTask(() -> {
+                        sleep(Duration.ZERO);
+                        return k;
+                    }));
+                }
+                long s = 0;
+                for (int v : await(gather(ts))) {
+                    s += v;
+                }
+                return s;
+            });
+        }
         assertThat(sum).isEqualTo(100_000L * 99_999 / 2);
         assertThat(watchdogSeen).as("the check below would see a leaked watchdog").isTrue();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -806,6 +809,7 @@ class EventLoopTest {
     @Test
     void slowStepIsReportedNamingTheTaskAndItsStack() {
         Contexts handler = handler();
+        loop.setDebug(true);
         loop.setSlowCallbackDuration(Duration.ofMillis(20));
         Task<Void> slow = loop.createTask(() -> {
             block(80);
@@ -824,6 +828,7 @@ class EventLoopTest {
     @Test
     void aSlowStepThatStopsTheLoopIsStillReportedBeforeClose() {
         Contexts handler = handler();
+        loop.setDebug(true);
         loop.setSlowCallbackDuration(Duration.ofMillis(15));
         loop.callSoon(() -> {
             block(80);
@@ -866,6 +871,7 @@ class EventLoopTest {
     @Test
     void slowCallbackIsReportedNamingTheHandle() {
         Contexts handler = handler();
+        loop.setDebug(true);
         loop.setSlowCallbackDuration(Duration.ofMillis(20));
         Runnable slow = new Runnable() {
             @Override

@@ -3,6 +3,7 @@ package dev.asyncio4j.bench;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,6 +16,25 @@ final class Machine {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private Machine() {
+    }
+
+    /**
+     * Runs full garbage collections until the heap in use stops shrinking, and returns it.
+     *
+     * @return bytes of heap in use after GC
+     */
+    static long heapUsedAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = memory.getHeapMemoryUsage().getUsed();
+            if (now >= used - used / 100) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
     }
 
     /**

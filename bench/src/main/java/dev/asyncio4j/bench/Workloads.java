@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The whole-program benchmark runner: runs the workloads of {@code ../shared/peers} on asyncio4j, with
@@ -52,7 +51,9 @@ import java.util.Map;
  *     {@code q1.put(i); q2.get()} (and checks it got {@code i} back), pong does {@code q2.put(q1.get())};
  *     N round trips, both tasks gathered.
  * <li>{@code sleepers} (100,000): N tasks each {@code sleep(0.5 s)} at once, gathered; creation is timed
- *     too; also reports {@code overhead_s = seconds - 0.5}.
+ *     too; also reports {@code overhead_s = seconds - 0.5}, and {@code heap_per_task_b}, the heap a
+ *     sleeping task holds, measured in an untimed pass after the timed one (see
+ *     {@link #sleepers(int, boolean)}); {@code peak_rss_mb} is read before that pass.
  * <li>{@code semaphore} (100,000): N tasks, all created up front, share one {@code Semaphore(1000)};
  *     each holds a permit around {@code sleep(Duration.ZERO)}; gathered. After the timed region it checks
  *     that at most 1000 tasks held a permit at once and that 1000 did (reported as {@code peak_holders}).
@@ -64,9 +65,8 @@ import java.util.Map;
  * <li>{@code executor} (50,000, rounded down to a multiple of 100): N calls of
  *     {@code runInExecutor(null, () -> i + 1)}, 100 at a time, each batch gathered; the loop's default
  *     executor is created lazily inside the timed region; the sum is checked.
- * <li>{@code echo} (TCP echo over loopback with streams) is the one workload of the peers not here yet:
- *     it needs core's streams ({@code startServer}, {@code openConnection}); {@link #PENDING} says so
- *     when it is asked for. Add it as an enum constant when they exist, and drop it from there.
+ * <li>{@code echo} (200,000): TCP echo of 64-byte messages over loopback, 50 clients and the server on
+ *     one loop; see {@link EchoWorkload}.
  * </ul>
  */
 public final class Workloads {
@@ -76,10 +76,6 @@ public final class Workloads {
     static final Duration SLEEPER_DELAY = Duration.ofMillis(500);
     static final Duration TIMEOUT_DELAY = Duration.ofSeconds(10);
     static final int EXECUTOR_BATCH = 100;
-
-    /** Workloads of the peers that are not implemented here yet, with the reason. */
-    static final Map<String, String> PENDING = Map.of(
-            "echo", "needs asyncio4j streams (startServer/openConnection), not in core yet");
 
     private Workloads() {
     }
@@ -107,7 +103,12 @@ public final class Workloads {
         SLEEPERS(100_000) {
             @Override
             Measured pass(int n) {
-                return Asyncio.run(() -> sleepers(n));
+                return Asyncio.run(() -> sleepers(n, false));
+            }
+
+            @Override
+            Measured probe(int n) {
+                return Asyncio.run(() -> sleepers(n, true));
             }
         },
         SEMAPHORE(100_000) {
@@ -133,6 +134,12 @@ public final class Workloads {
             Measured pass(int n) {
                 return Asyncio.run(() -> executor(n));
             }
+        },
+        ECHO(200_000) {
+            @Override
+            Measured pass(int n) {
+                return Asyncio.run(() -> EchoWorkload.echo(n, EchoWorkload.CLIENTS));
+            }
         };
 
         final int defaultN;
@@ -148,15 +155,21 @@ public final class Workloads {
         /** Runs one pass on a fresh loop and returns what was measured inside it. */
         abstract Measured pass(int n) throws Exception;
 
+        /**
+         * Runs an untimed pass after the timed one, warm, to measure what would disturb the clock;
+         * the timed pass's line carries the probe's extras. Most workloads have none.
+         *
+         * @return what the probe measured, or {@code null} if this workload has no probe
+         */
+        Measured probe(int n) throws Exception {
+            return null;
+        }
+
         static Workload of(String label) {
             for (Workload w : values()) {
                 if (w.label().equals(label)) {
                     return w;
                 }
-            }
-            String pending = PENDING.get(label);
-            if (pending != null) {
-                throw new IllegalArgumentException("workload '" + label + "' is not implemented for asyncio4j yet: " + pending);
             }
             throw new IllegalArgumentException("unknown workload '" + label + "'; known: " + labels() + ", all");
         }
@@ -199,7 +212,16 @@ public final class Workloads {
         return meter.stop(n);
     }
 
-    static Measured sleepers(int n) {
+    /**
+     * The sleepers workload. With {@code measureHeap} (an untimed pass), it also reports
+     * {@code heap_per_task_b}: the heap in use after a full GC once every task is parked in its sleep,
+     * minus the heap in use after a full GC before the first task was created, divided by N. That is
+     * everything a sleeping task keeps reachable: the task, its fiber, its virtual thread with the
+     * continuation's stack chunks (virtual-thread stacks live in the heap), the timer and its future,
+     * and the task's slot in the list being gathered.
+     */
+    static Measured sleepers(int n, boolean measureHeap) {
+        long before = measureHeap ? Machine.heapUsedAfterGc() : 0;
         Meter meter = Meter.start();
         List<Task<Void>> tasks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -208,9 +230,15 @@ public final class Workloads {
                 return null;
             }));
         }
+        long parked = 0;
+        if (measureHeap) {
+            sleep(Duration.ZERO); // the ready queue is FIFO: every task runs to its sleep before this returns
+            parked = Machine.heapUsedAfterGc();
+        }
         await(gather(tasks));
         Measured measured = meter.stop(n);
-        return measured.with("overhead_s", measured.seconds() - SLEEPER_DELAY.toNanos() / 1e9, 6);
+        measured = measured.with("overhead_s", measured.seconds() - SLEEPER_DELAY.toNanos() / 1e9, 6);
+        return measureHeap ? measured.with("heap_per_task_b", (double) (parked - before) / n, 0) : measured;
     }
 
     static Measured semaphore(int n) {
@@ -336,7 +364,16 @@ public final class Workloads {
             System.err.printf(Locale.ROOT, "# %s %s n=%d warm-up %d: %.4f s%n", SYSTEM, w.label(), warm.n(), i, warm.seconds());
         }
         Measured m = w.pass(n);
-        System.out.println(m.toJson(w.label(), Machine.peakRssMb(), baselineRssMb));
+        double peakRssMb = Machine.peakRssMb();
+        Measured probe = w.probe(n);
+        if (probe != null) {
+            for (Measured.Extra e : probe.extras()) {
+                if (m.extras().stream().noneMatch(x -> x.key().equals(e.key()))) {
+                    m = m.with(e.key(), e.value(), e.decimals());
+                }
+            }
+        }
+        System.out.println(m.toJson(w.label(), peakRssMb, baselineRssMb));
         System.out.flush();
     }
 

@@ -33,6 +33,14 @@ class WorkloadsTest {
     }
 
     @Test
+    void sleepersProbeMeasuresTheHeapOfASleepingTask() throws Exception {
+        Measured m = Workload.SLEEPERS.probe(2_000);
+        assertThat(m.extras()).extracting(Measured.Extra::key).containsExactly("overhead_s", "heap_per_task_b");
+        // a parked task holds at least its Task, virtual thread and stack chunk: hundreds of bytes
+        assertThat(m.extras().get(1).value()).isBetween(200.0, 64 * 1024.0);
+    }
+
+    @Test
     void pingpongCountsRoundTrips() throws Exception {
         assertThat(Workload.PINGPONG.pass(1_000).n()).isEqualTo(1_000);
     }
@@ -71,13 +79,18 @@ class WorkloadsTest {
     }
 
     @Test
+    void echoRoundsDownToWholeClientsAndChecksReplies() throws Exception {
+        Measured m = Workload.ECHO.pass(1_030);
+        assertThat(m.n()).isEqualTo(1_000);
+        assertThat(m.extras()).extracting(Measured.Extra::key).containsExactly("clients");
+    }
+
+    @Test
     void namesAreThePeers() {
         assertThat(Workload.labels()).containsExactly(
-                "switch", "spawn", "pingpong", "sleepers", "semaphore", "lock", "timeouts", "executor");
+                "switch", "spawn", "pingpong", "sleepers", "semaphore", "lock", "timeouts", "executor", "echo");
         assertThat(Workload.of("spawn")).isEqualTo(Workload.SPAWN);
         assertThatThrownBy(() -> Workload.of("pong")).hasMessageContaining("unknown workload 'pong'");
-        assertThatThrownBy(() -> Workload.of("echo")).hasMessageContaining("'echo' is not implemented for asyncio4j yet")
-                .hasMessageContaining("streams");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.asyncio4j.internal;
 
+import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.CancelledError;
 import dev.asyncio4j.Coroutine;
 import dev.asyncio4j.EventLoop;
@@ -8,14 +9,19 @@ import dev.asyncio4j.Handle;
 import dev.asyncio4j.NetOptions;
 import dev.asyncio4j.Protocol;
 import dev.asyncio4j.Server;
+import dev.asyncio4j.SubprocessOptions;
+import dev.asyncio4j.SubprocessProtocol;
+import dev.asyncio4j.SubprocessTransport;
 import dev.asyncio4j.Transport;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.TimerHandle;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,11 +39,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /*
  * Implementation overview.
@@ -47,9 +57,10 @@ import java.util.function.Supplier;
  * *baton*: the loop's driver thread (inside runForever) or one of its tasks' virtual threads.
  *
  * Baton: there is no dedicated scheduler thread. A task that suspends runs the scheduler itself
- * (runUntilResumed): it runs ready callbacks until it pops a task resumption, then hands the baton to
- * that task's thread (one unpark) and parks. If the resumption it pops is its own (sleep(0) with
- * nobody else ready), it simply returns: no thread switch at all. A finished task's thread runs the
+ * (runUntilResumed, nextFiber): it runs ready callbacks until it pops a task resumption, then, out of
+ * the scheduler loop's frame, hands the baton to that task's thread (one unpark) and parks. If the
+ * resumption it pops is its own (sleep(0) with nobody else ready), it simply returns: no thread
+ * switch at all. A finished task's thread runs the
  * scheduler until it hands the baton on, then ends. So a suspension costs at most one virtual-thread
  * switch, and "one task at a time, switches only at awaits" holds by construction: whoever is not
  * holding the baton is parked. The baton's owner is the volatile field `holder`; writing it before
@@ -189,6 +200,16 @@ public final class DefaultEventLoop implements EventLoop {
             out.add(f.task);
         }
         return out;
+    }
+
+    /**
+     * Returns how many timers are scheduled and not cancelled (sleeps, timeouts, callLater), for
+     * leak checks in tests.
+     *
+     * @return the number of pending timers
+     */
+    public int pendingTimers() {
+        return timers.size();
     }
 
     private void addLive(Fiber f) {
@@ -458,7 +479,20 @@ public final class DefaultEventLoop implements EventLoop {
             handTo(null, back);
             return null;
         }
-        return runUntilResumed(null);
+        Fiber next = nextFiber(null);
+        if (next.thread == null) {
+            // Adopt the never-started fiber: run it on this thread rather than start another.
+            Thread.interrupted();
+            Thread me = Thread.currentThread();
+            next.thread = me;
+            holder = next;
+            if (debug) {
+                me.setName(next.task.getName());
+            }
+            return next;
+        }
+        handTo(null, next);
+        return null;
     }
 
     /**
@@ -480,21 +514,37 @@ public final class DefaultEventLoop implements EventLoop {
     }
 
     /*
-     * Runs loop iterations on the calling thread, which holds the baton, until `self` is resumed
-     * (returns with the baton) or the baton has been handed on (self == null: the caller's thread is
-     * about to end).
+     * Runs loop iterations on the calling thread, which holds the baton, until `self` is resumed:
+     * returns holding the baton again.
+     *
+     * The hand-off happens here, after nextFiber has returned, so that a parked task's frozen stack
+     * holds this small frame and handTo's, not the scheduler's: nextFiber, compiled with what it
+     * inlines, has a large frame, and every suspended task would carry a copy of it in its stack
+     * chunk (measured: 1.7 KB per sleeping task before, see docs/performance.md), and copy it on
+     * every freeze and thaw.
      */
-    private Fiber runUntilResumed(Fiber self) {
+    private void runUntilResumed(Fiber self) {
+        Fiber next = nextFiber(self);
+        if (next != self) {
+            handTo(self, next);
+        }
+    }
+
+    /*
+     * Runs ready callbacks on the calling thread, which holds the baton, until a fiber is due, and
+     * returns it: `self` when its own resumption comes up (or, for the driver, when the loop stops),
+     * the driver when the loop stops, a never-started fiber (thread == null), or a parked one. The
+     * caller hands the baton to it, or adopts a never-started one (self == null: a finished task's
+     * thread).
+     */
+    private Fiber nextFiber(Fiber self) {
         currentTask = null;
         for (;;) {
             if (ntodo == 0) {
                 if (stopping && iterated) {
                     stopping = false;
                     iterated = false;
-                    if (self != driver) {
-                        handTo(self, driver);
-                    }
-                    return null;
+                    return driver;
                 }
                 prepareIteration();
                 iterated = true;
@@ -503,26 +553,10 @@ public final class DefaultEventLoop implements EventLoop {
             Object item = ready.pollFirst();
             ntodo--;
             if (item instanceof Fiber f) {
-                if (f == self) {
-                    return null;
+                if (f.thread == null && f != self && f.body.cancelledBeforeStart()) {
+                    continue;
                 }
-                if (f.thread == null) {
-                    if (f.body.cancelledBeforeStart()) {
-                        continue;
-                    }
-                    if (self == null) {
-                        Thread.interrupted();
-                        Thread me = Thread.currentThread();
-                        f.thread = me;
-                        holder = f;
-                        if (debug) {
-                            me.setName(f.task.getName());
-                        }
-                        return f;
-                    }
-                }
-                handTo(self, f);
-                return null;
+                return f;
             }
             runHandle((HandleImpl) item);
         }
@@ -593,20 +627,30 @@ public final class DefaultEventLoop implements EventLoop {
      * Waits until the next timer is due (nanos >= 0) or until woken (nanos < 0). On virtual time the
      * wait for a timer is a jump of the clock, unless executor jobs are running: their results are
      * real events that must not be overtaken by virtual time, so the loop then waits for them for real.
+     * While a subprocess runs, the wait is real too, bounded by the timer, and the clock advances by
+     * the real time waited: a timeout around a child that never ends still fires.
      */
     private void idle(long nanos) {
         IoPoller io = poller;
         boolean watching = io != null && io.watching();
+        boolean realWait = false;
+        long realStart = 0;
         if (virtualTime && nanos >= 0) {
             if (executorJobsPending == 0 && inbox.isEmpty()) {
                 // I/O already in flight (loopback data, a finished connect) is delivered first.
                 if (watching && selectIo(io, 0) > 0) {
                     return;
                 }
-                virtualNow += nanos;
-                return;
+                if (subprocesses.isEmpty()) {
+                    virtualNow += nanos;
+                    return;
+                }
+                // A child's output and exit come in real time: while one runs, the clock runs at real speed.
+                realWait = true;
+                realStart = System.nanoTime();
+            } else {
+                nanos = -1;
             }
-            nanos = -1;
         }
         sleeper = Thread.currentThread();
         try {
@@ -626,6 +670,9 @@ public final class DefaultEventLoop implements EventLoop {
             noteInterrupt(holder);
         } finally {
             sleeper = null;
+            if (realWait) {
+                virtualNow += Math.min(nanos, System.nanoTime() - realStart);
+            }
         }
     }
 
@@ -791,7 +838,7 @@ public final class DefaultEventLoop implements EventLoop {
         iterated = false;
         running = true;
         RUNNING.set(this);
-        Watchdog watchdog = slowStepNanos > 0 ? new Watchdog(this, slowStepNanos) : null;
+        Watchdog watchdog = debug && slowStepNanos > 0 ? new Watchdog(this, slowStepNanos) : null;
         try {
             runUntilResumed(d);
         } finally {
@@ -868,6 +915,7 @@ public final class DefaultEventLoop implements EventLoop {
             return;
         }
         releasePendingTasks();
+        closeSubprocesses();
         closed = true;
         LoopRegistry.remove(this);
         ready.clear();
@@ -960,7 +1008,13 @@ public final class DefaultEventLoop implements EventLoop {
         checkThread("runInExecutor");
         Executor target = executor != null ? executor : defaultExecutor();
         Future<T> future = createFuture();
+        // Claimed by the job when it starts, or by the future's cancellation if that comes first: a job
+        // cancelled before it started never runs, and the loop (on virtual time) stops waiting for it.
+        AtomicBoolean claimed = new AtomicBoolean();
         Runnable job = () -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
             T value = null;
             Throwable error = null;
             try {
@@ -983,27 +1037,26 @@ public final class DefaultEventLoop implements EventLoop {
             });
         };
         executorJobsPending++;
-        if (target instanceof ExecutorService service) {
-            java.util.concurrent.Future<?> submitted;
-            try {
+        java.util.concurrent.Future<?> submitted = null;
+        try {
+            if (target instanceof ExecutorService service) {
                 submitted = service.submit(job);
-            } catch (RuntimeException e) {
-                executorJobsPending--;
-                throw e;
-            }
-            future.addDoneCallback(f -> {
-                if (f.isCancelled()) {
-                    submitted.cancel(false);
-                }
-            });
-        } else {
-            try {
+            } else {
                 target.execute(job);
-            } catch (RuntimeException e) {
-                executorJobsPending--;
-                throw e;
             }
+        } catch (RuntimeException e) {
+            executorJobsPending--;
+            throw e;
         }
+        java.util.concurrent.Future<?> queued = submitted;
+        future.addDoneCallback(f -> {
+            if (f.isCancelled() && claimed.compareAndSet(false, true)) {
+                executorJobsPending--;
+                if (queued != null) {
+                    queued.cancel(false);
+                }
+            }
+        });
         return future;
     }
 
@@ -1238,34 +1291,147 @@ public final class DefaultEventLoop implements EventLoop {
     @Override
     public Transport createConnection(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.connect(running("createConnection()"), factory, host, port, options);
+        DefaultEventLoop loop = running("createConnection()");
+        if (options.ssl() == null) {
+            return Net.connect(loop, factory, host, port, options);
+        }
+        String name = options.serverHostname() != null ? options.serverHostname() : host;
+        return connectTls(loop, factory, options, name, port, f -> Net.connect(loop, f, host, port, options));
     }
 
     @Override
     public Transport createUnixConnection(Supplier<? extends Protocol> factory, Path path, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.connect(running("createUnixConnection()"), factory, UnixDomainSocketAddress.of(path), options);
+        DefaultEventLoop loop = running("createUnixConnection()");
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(path);
+        if (options.ssl() == null) {
+            return Net.connect(loop, factory, address, options);
+        }
+        if (options.serverHostname() == null) {
+            throw new IllegalArgumentException("TLS over a Unix socket needs NetOptions.withServerHostname(...):"
+                    + " there is no host name to verify the certificate against");
+        }
+        return connectTls(loop, factory, options, options.serverHostname(), 0,
+                f -> Net.connect(loop, f, address, options));
+    }
+
+    @FunctionalInterface
+    private interface RawConnector {
+        Transport connect(Supplier<? extends Protocol> factory) throws IOException;
+    }
+
+    private static Transport connectTls(DefaultEventLoop loop, Supplier<? extends Protocol> factory, NetOptions options,
+                                        String serverHostname, int port, RawConnector connector) throws IOException {
+        Future<Transport> waiter = loop.createFuture();
+        Transport raw = connector.connect(() -> new SslProtocol(loop,
+                SslProtocol.clientEngine(options.ssl(), serverHostname, port), factory.get(),
+                options.sslHandshakeTimeout(), options.sslShutdownTimeout(), waiter, true));
+        return awaitHandshake(raw, waiter);
+    }
+
+    /* Waits for the TLS handshake; a failure or cancellation aborts the raw connection. */
+    private static Transport awaitHandshake(Transport raw, Future<Transport> waiter) {
+        boolean ok = false;
+        try {
+            Transport tls = Asyncio.await(waiter);
+            ok = true;
+            return tls;
+        } finally {
+            if (!ok) {
+                raw.abort();
+            }
+        }
     }
 
     @Override
     public Server createServer(Supplier<? extends Protocol> factory, String host, int port, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.serve(running("createServer()"), ch -> factory.get(), host, port, options);
+        DefaultEventLoop loop = running("createServer()");
+        return Net.serve(loop, serverProtocols(loop, factory, options), host, port, options);
     }
 
     @Override
     public Server createUnixServer(Supplier<? extends Protocol> factory, Path path, NetOptions options)
             throws IOException {
-        checkTls(options);
-        return Net.serveUnix(running("createUnixServer()"), ch -> factory.get(), path, options);
+        DefaultEventLoop loop = running("createUnixServer()");
+        return Net.serveUnix(loop, serverProtocols(loop, factory, options), path, options);
     }
 
-    private static void checkTls(NetOptions options) {
-        if (options.ssl() != null) {
-            throw new UnsupportedOperationException("TLS transports are not built yet");
+    private static Function<SocketChannel, Protocol> serverProtocols(DefaultEventLoop loop,
+                                                                     Supplier<? extends Protocol> factory,
+                                                                     NetOptions options) {
+        SSLContext ssl = options.ssl();
+        if (ssl == null) {
+            return ch -> factory.get();
         }
+        return ch -> new SslProtocol(loop, SslProtocol.serverEngine(ssl), factory.get(), options.sslHandshakeTimeout(),
+                options.sslShutdownTimeout(), null, true);
+    }
+
+    @Override
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext context, boolean serverSide,
+                              String serverHostname, Duration handshakeTimeout) throws IOException {
+        DefaultEventLoop loop = running("startTls()");
+        Objects.requireNonNull(context, "context");
+        SSLEngine engine;
+        if (serverSide) {
+            engine = SslProtocol.serverEngine(context);
+        } else {
+            String name = serverHostname;
+            int port = 0;
+            if (transport.getExtraInfo("peername") instanceof InetSocketAddress peer) {
+                port = peer.getPort();
+                if (name == null) {
+                    name = peer.getHostString();
+                }
+            }
+            if (name == null) {
+                throw new IllegalArgumentException("startTls() on a client needs a serverHostname to verify the"
+                        + " certificate against: the transport's peer has no host name");
+            }
+            engine = SslProtocol.clientEngine(context, name, port);
+        }
+        Duration timeout = handshakeTimeout != null ? handshakeTimeout : NetOptions.defaults().sslHandshakeTimeout();
+        Future<Transport> waiter = loop.createFuture();
+        SslProtocol tls = new SslProtocol(loop, engine, protocol, timeout, NetOptions.defaults().sslShutdownTimeout(),
+                waiter, false);
+        transport.pauseReading();
+        transport.setProtocol(tls);
+        tls.connectionMade(transport);
+        transport.resumeReading();
+        return awaitHandshake(transport, waiter);
+    }
+
+    // ---------------------------------------------------------------- subprocesses
+
+    /* Children whose transport has not finished: killed if the loop closes first. */
+    private final Set<ProcessTransport> subprocesses = new java.util.LinkedHashSet<>();
+
+    @Override
+    public SubprocessTransport subprocessExec(Supplier<? extends SubprocessProtocol> factory, List<String> command,
+                                              SubprocessOptions options) throws IOException {
+        return ProcessTransport.spawn(running("subprocessExec()"), factory, command, options);
+    }
+
+    @Override
+    public SubprocessTransport subprocessShell(Supplier<? extends SubprocessProtocol> factory, String cmd,
+                                               SubprocessOptions options) throws IOException {
+        return ProcessTransport.spawn(running("subprocessShell()"), factory, ProcessTransport.shell(cmd), options);
+    }
+
+    void subprocessStarted(ProcessTransport transport) {
+        subprocesses.add(transport);
+    }
+
+    void subprocessFinished(ProcessTransport transport) {
+        subprocesses.remove(transport);
+    }
+
+    /* A closed loop leaks no process: children still running are killed and their pipes' threads told to stop. */
+    private void closeSubprocesses() {
+        for (ProcessTransport t : List.copyOf(subprocesses)) {
+            t.close();
+        }
+        subprocesses.clear();
     }
 }

@@ -71,6 +71,20 @@ final class IoPoller {
         }
     }
 
+    /*
+     * A closed channel that is still registered keeps its descriptor until the selector drops the
+     * cancelled key at its next select; a closed listening socket would go on accepting (and then
+     * resetting) connections until then. A non-blocking select drops it now; what it finds ready is
+     * dispatched as usual.
+     */
+    void flushClosed() {
+        try {
+            selector.selectNow(onSelected);
+        } catch (IOException e) {
+            throw new UncheckedIOException("selector failed while releasing closed channels", e);
+        }
+    }
+
     void wakeup() {
         selector.wakeup();
     }

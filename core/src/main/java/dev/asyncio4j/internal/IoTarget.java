@@ -14,6 +14,7 @@ public abstract class IoTarget {
     final HandleImpl dispatch = new HandleImpl(this::dispatchReady);
     private int pendingOps;
     private SelectionKey key;
+    private IoPoller poller;
     /** The loop this channel is registered with. */
     protected final DefaultEventLoop loop;
 
@@ -45,11 +46,12 @@ public abstract class IoTarget {
         if (key != null) {
             int before = key.interestOps();
             key.interestOps(ops);
-            loop.poller().interestChanged(before, ops);
+            poller.interestChanged(before, ops);
             return;
         }
         channel.configureBlocking(false);
-        key = loop.poller().register(channel, ops, this);
+        poller = loop.poller();
+        key = poller.register(channel, ops, this);
     }
 
     /**
@@ -63,6 +65,7 @@ public abstract class IoTarget {
         SelectionKey k = key;
         key = null;
         next.key = k;
+        next.poller = poller;
         if (k != null) {
             k.attach(next);
         }
@@ -84,7 +87,7 @@ public abstract class IoTarget {
         int next = on ? ops | op : ops & ~op;
         if (next != ops) {
             k.interestOps(next);
-            loop.poller().interestChanged(ops, next);
+            poller.interestChanged(ops, next);
         }
     }
 
@@ -94,7 +97,7 @@ public abstract class IoTarget {
         if (k != null) {
             key = null;
             if (k.isValid()) {
-                loop.poller().interestChanged(k.interestOps(), 0);
+                poller.interestChanged(k.interestOps(), 0);
                 k.cancel();
             }
         }

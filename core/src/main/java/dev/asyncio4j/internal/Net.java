@@ -297,7 +297,7 @@ public final class Net {
         return Asyncio.await(loop.runInExecutor(null, () -> InetAddress.getAllByName(host)));
     }
 
-    private static boolean isLiteral(String host) {
+    static boolean isLiteral(String host) {
         if (host.indexOf(':') >= 0) {
             return true;
         }

@@ -172,6 +172,9 @@ public final class ServerImpl implements Server {
             l.close();
         }
         listeners.clear();
+        if (!loop.isClosed()) {
+            loop.poller().flushClosed();
+        }
         Future<Void> forever = servingForever;
         if (forever != null) {
             servingForever = null;

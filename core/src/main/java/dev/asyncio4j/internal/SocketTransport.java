@@ -8,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,7 +16,6 @@ import java.util.Objects;
  * the channel at once and only the rest is copied into a queue drained when the socket is writable.
  */
 public final class SocketTransport extends IoTarget implements Transport {
-    private static final int DEFAULT_HIGH_WATER = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("dev.asyncio4j");
 
     private final SocketChannel channel;
@@ -27,9 +24,7 @@ public final class SocketTransport extends IoTarget implements Transport {
     private Protocol protocol;
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private long buffered;
-    private long highWater = DEFAULT_HIGH_WATER;
-    private long lowWater = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flow;
     private boolean readingPaused;
     private boolean closing;
     private boolean eofWritten;
@@ -52,6 +47,7 @@ public final class SocketTransport extends IoTarget implements Transport {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.peer = channel.getRemoteAddress();
         this.local = channel.getLocalAddress();
+        this.flow = new WriteFlowControl(loop, this);
     }
 
     /**
@@ -141,7 +137,7 @@ public final class SocketTransport extends IoTarget implements Transport {
             fatal(e, "Fatal write error on socket transport");
             return;
         }
-        maybeResumeProtocol();
+        flow.update(buffered);
         if (pending.isEmpty()) {
             interest(SelectionKey.OP_WRITE, false);
             if (closing) {
@@ -183,7 +179,7 @@ public final class SocketTransport extends IoTarget implements Transport {
         ByteBuffer copy = ByteBuffer.allocate(n).put(data).flip();
         pending.add(copy);
         buffered += n;
-        maybePauseProtocol();
+        flow.update(buffered);
     }
 
     @Override
@@ -237,12 +233,7 @@ public final class SocketTransport extends IoTarget implements Transport {
      */
     void fatal(Throwable error, String message) {
         if (!(error instanceof IOException)) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("message", message);
-            context.put("exception", error);
-            context.put("transport", this);
-            context.put("protocol", protocol);
-            loop.callExceptionHandler(context);
+            TransportErrors.report(loop, message, error, this);
         }
         forceClose(error);
     }
@@ -323,44 +314,7 @@ public final class SocketTransport extends IoTarget implements Transport {
 
     @Override
     public void setWriteBufferLimits(long high, long low) {
-        if (high < 0 || low < 0 || low > high) {
-            throw new IllegalArgumentException("write buffer limits need 0 <= low <= high, got high=" + high + " low=" + low);
-        }
-        highWater = high;
-        lowWater = low;
-        maybePauseProtocol();
-        maybeResumeProtocol();
-    }
-
-    private void maybePauseProtocol() {
-        if (!protocolPaused && buffered > highWater) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (Throwable e) {
-                reportCallbackFailure(e, "protocol.pauseWriting() failed");
-            }
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && buffered <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (Throwable e) {
-                reportCallbackFailure(e, "protocol.resumeWriting() failed");
-            }
-        }
-    }
-
-    private void reportCallbackFailure(Throwable e, String message) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("message", message);
-        context.put("exception", e);
-        context.put("transport", this);
-        context.put("protocol", protocol);
-        loop.callExceptionHandler(context);
+        flow.setLimits(high, low, buffered);
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * plain (opaque) store at every step, and this thread samples it a few times per threshold: a counter
  * that has not moved while the loop is not idle means one step has held the loop for that long. The
  * report names the step's task or callback and carries its thread's stack at the time it was caught.
- * One watchdog runs per runForever() and is joined when the run ends, so no thread outlives a run.
+ * One watchdog runs per runForever() in debug mode and is joined when the run ends, so no thread
+ * outlives a run.
  */
 
 /** Detects a step that holds its loop longer than the slow-step threshold. */

@@ -26,7 +26,9 @@ import dev.asyncio4j.internal.DefaultEventLoop;
  * timeouts, {@code waitFor}, task groups, queues. Ordering is exactly what real time would give for
  * timers, and deterministic: the same program produces the same sequence of events on every run.
  * The clock never jumps while a job started with {@code runInExecutor} or {@code toThread} is running:
- * the loop then waits for it in real time, so a real event is never overtaken by virtual time. Work
+ * the loop then waits for it in real time, so a real event is never overtaken by virtual time. While a
+ * {@link dev.asyncio4j.Subprocess} runs, the clock runs at real speed (waits are real, up to the next
+ * timer), so timeouts around a child mean what they say. Work
  * arriving from other threads by other routes ({@code callSoonThreadsafe}, {@code Future.from}) is
  * not waited for.
  */

@@ -94,6 +94,50 @@ class DefaultEventLoopTest {
     }
 
     /**
+     * A suspended task's virtual thread keeps its frames in a heap stack chunk for as long as it
+     * sleeps, and copies them on every switch: the scheduler loop's frame, which is large once
+     * compiled, must not be among them. The task hands the baton on only after that loop returned.
+     */
+    @Test
+    void aSuspendedTaskDoesNotParkInsideTheSchedulerLoop() throws Exception {
+        String[] schedulerLoop = new String[1];
+        List<String> parkedIn = new ArrayList<>();
+        loop.runUntilComplete(loop.createTask(() -> {
+            Task<Void> sleeper = createTask(() -> {
+                sleep(Duration.ofSeconds(30));
+                return null;
+            });
+            Task<Void> yielder = createTask(() -> {
+                for (;;) {
+                    sleep(Duration.ZERO);
+                }
+            });
+            // The method that runs callbacks is the one that calls runHandle: name it from a callback.
+            loop.callSoon(() -> {
+                StackTraceElement[] stack = Thread.currentThread().getStackTrace();
+                for (int i = 0; i + 1 < stack.length; i++) {
+                    if (stack[i].getMethodName().equals("runHandle")) {
+                        schedulerLoop[0] = stack[i + 1].getClassName() + "." + stack[i + 1].getMethodName();
+                        break;
+                    }
+                }
+            });
+            sleep(Duration.ZERO);
+            sleep(Duration.ZERO);
+            for (Task<Void> t : List.of(sleeper, yielder)) {
+                for (StackTraceElement e : threadOf(t).getStackTrace()) {
+                    parkedIn.add(e.getClassName() + "." + e.getMethodName());
+                }
+                t.cancel();
+            }
+            return null;
+        }));
+        assertThat(schedulerLoop[0]).startsWith(DefaultEventLoop.class.getName() + ".");
+        assertThat(parkedIn).contains(DefaultEventLoop.class.getName() + ".handTo");
+        assertThat(parkedIn).doesNotContain(schedulerLoop[0]);
+    }
+
+    /**
      * A done task may be kept long after it finished (a gather's result list, a user's collection):
      * it must not keep its terminated virtual thread, whose continuation and stack would stay
      * reachable with it.

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.asyncio4j.Asyncio;
+import dev.asyncio4j.Future;
 import dev.asyncio4j.TaskGroup;
 import dev.asyncio4j.TaskGroupException;
 import dev.asyncio4j.Task;
@@ -17,7 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Virtual time: the clock jumps to the next timer when the loop has nothing to do. */
 class VirtualTimeTest {
@@ -149,5 +155,58 @@ class VirtualTimeTest {
         List<String> second = randomWorkload(42);
         assertThat(first).hasSizeGreaterThan(100).isEqualTo(second);
         assertThat(randomWorkload(7)).isNotEqualTo(first);
+    }
+
+    /*
+     * Regression (found by the random programs of RandomProgramsTest): the loop waits in real time for
+     * executor jobs, and a job cancelled before it started was still counted, so the clock never moved
+     * again and the program hung.
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anExecutorJobCancelledBeforeItStartsNeitherRunsNorStopsTheClock() throws Exception {
+        List<Runnable> held = new ArrayList<>();
+        AtomicBoolean ran = new AtomicBoolean();
+        long woke = VirtualTime.run(() -> {
+            Future<String> job = getRunningLoop().runInExecutor(held::add, () -> {
+                ran.set(true);
+                return "ran";
+            });
+            job.cancel();
+            sleep(Duration.ofHours(1));
+            return seconds();
+        });
+        assertThat(woke).isEqualTo(3600);
+        held.forEach(Runnable::run);
+        assertThat(ran).isFalse();
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aQueuedExecutorServiceJobCancelledBeforeItStartsDoesNotStopTheClock() throws Exception {
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean ran = new AtomicBoolean();
+        try {
+            single.submit(() -> {
+                release.await();
+                return null;
+            });
+            long woke = VirtualTime.run(() -> {
+                Future<String> queued = getRunningLoop().runInExecutor(single, () -> {
+                    ran.set(true);
+                    return "ran";
+                });
+                queued.cancel();
+                sleep(Duration.ofHours(1));
+                return seconds();
+            });
+            assertThat(woke).isEqualTo(3600);
+        } finally {
+            release.countDown();
+            single.shutdown();
+            assertThat(single.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(ran).isFalse();
     }
 }
