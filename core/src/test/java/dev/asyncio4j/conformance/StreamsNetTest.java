@@ -75,22 +75,20 @@ class StreamsNetTest {
 
     @Test
     void testOpenConnection() {
-        Asyncio.run(() -> {
-            var messages = recordExceptions();
-            try (Server httpd = startServer(HTTPD, "127.0.0.1", 0)) {
-                basetestOpenConnection(openConnection("127.0.0.1", httpd.port()), messages);
-            }
-            return null;
-        });
+        openConnectionToHttpd("127.0.0.1");
     }
 
     /** A host name is resolved (off the loop) before connecting. */
     @Test
     void testOpenConnectionByName() {
+        openConnectionToHttpd("localhost");
+    }
+
+    private static void openConnectionToHttpd(String host) {
         Asyncio.run(() -> {
             var messages = recordExceptions();
             try (Server httpd = startServer(HTTPD, "127.0.0.1", 0)) {
-                basetestOpenConnection(openConnection("localhost", httpd.port()), messages);
+                basetestOpenConnection(openConnection(host, httpd.port()), messages);
             }
             return null;
         });
