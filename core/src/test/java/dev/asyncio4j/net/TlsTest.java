@@ -126,7 +126,11 @@ class TlsTest {
         AtomicInteger handled = new AtomicInteger();
         List<Object> reported = new ArrayList<>();
         assertThatThrownBy(() -> Asyncio.run(() -> {
-            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx.get("message")));
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> {
+                if (ctx.get("exception") != null) { // slow-callback notes on a loaded machine are not errors
+                    reported.add(ctx.get("exception"));
+                }
+            });
             try (Server server = startServer((r, w) -> handled.incrementAndGet(), "127.0.0.1", 0, serverTls(other))) {
                 try {
                     return openConnection("127.0.0.1", server.port(), clientTls());
