@@ -6,6 +6,7 @@ import dev.asyncio4j.Future;
 import dev.asyncio4j.Protocol;
 import dev.asyncio4j.TimerHandle;
 import dev.asyncio4j.Transport;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -426,7 +427,7 @@ public final class SslProtocol implements Protocol {
         if (failure == null) {
             failure = error;
         }
-        if (handshakeDone && !(error instanceof java.io.IOException)) {
+        if (handshakeDone && !(error instanceof IOException)) {
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("message", "Fatal error on TLS transport");
             context.put("exception", error);
@@ -444,11 +445,7 @@ public final class SslProtocol implements Protocol {
         } catch (SSLException | RuntimeException ignored) {
             // the alert is a courtesy; the connection is aborted either way
         }
-        if (raw != null) {
-            raw.abort();
-        } else {
-            completeWaiter(error);
-        }
+        raw.abort();
     }
 
     private void cancelTimers() {
