@@ -185,7 +185,7 @@ public final class StreamReader {
             }
         }
         if (start == end && !eof) {
-            waitForData("read");
+            waitForData("StreamReader.read");
         }
         return take(Math.min(n, buffered()));
     }
@@ -211,7 +211,7 @@ public final class StreamReader {
                 byte[] partial = take(buffered());
                 throw new IncompleteReadError(partial, n);
             }
-            waitForData("readexactly");
+            waitForData("StreamReader.readexactly");
         }
         return take(n);
     }
@@ -293,7 +293,7 @@ public final class StreamReader {
                 byte[] partial = take(buffered());
                 throw new IncompleteReadError(partial, -1);
             }
-            waitForData("readuntil");
+            waitForData("StreamReader.readuntil");
         }
         if (matchStart > limit) {
             throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
@@ -354,16 +354,18 @@ public final class StreamReader {
         throw (E) e;
     }
 
-    private void waitForData(String what) throws IOException {
+    /* label: the waiting call, also the waiter's label (a constant: this runs once per wait). */
+    private void waitForData(String label) throws IOException {
         if (waiter != null) {
-            throw new IllegalStateException(what + "() called while another task is already waiting for incoming data");
+            throw new IllegalStateException(label.substring(label.indexOf('.') + 1)
+                    + "() called while another task is already waiting for incoming data");
         }
         if (paused) {
             paused = false;
             transport.resumeReading();
         }
         Future<Void> w = Asyncio.getRunningLoop().createFuture();
-        w.setLabel("StreamReader." + what);
+        w.setLabel(label);
         waiter = w;
         try {
             Asyncio.await(w);

@@ -10,9 +10,14 @@ import dev.asyncio4j.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,10 +68,14 @@ public final class ServerImpl implements Server {
         final ServerSocketChannel channel;
         final SocketAddress address;
 
+        /* The bound Unix socket file's identity, so close() removes it only if nobody replaced it. */
+        final Object socketFileKey;
+
         Listener(ServerSocketChannel channel) throws IOException {
             super(ServerImpl.this.loop);
             this.channel = channel;
             this.address = channel.getLocalAddress();
+            this.socketFileKey = address instanceof UnixDomainSocketAddress unix ? fileKey(unix.getPath()) : null;
         }
 
         void registerIdle() throws IOException {
@@ -101,6 +110,24 @@ public final class ServerImpl implements Server {
             } catch (IOException ignored) {
                 // the listening socket is released by the attempt
             }
+            if (socketFileKey != null) {
+                Path path = ((UnixDomainSocketAddress) address).getPath();
+                if (socketFileKey.equals(fileKey(path))) {
+                    try {
+                        Files.deleteIfExists(path);
+                    } catch (IOException ignored) {
+                        // as asyncio: a socket file that cannot be removed is left behind
+                    }
+                }
+            }
+        }
+    }
+
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.asyncio4j.Future;
 import dev.asyncio4j.Protocol;
 import dev.asyncio4j.TimerHandle;
 import dev.asyncio4j.Transport;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -32,8 +33,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * Implementation overview.
  *
  * Everything runs on the loop. Received TLS bytes are appended to netIn; pump() then drives the
- * engine by its handshake status until nothing more can happen: NEED_TASK runs the delegated tasks
- * inline, NEED_WRAP produces handshake/close records, NEED_UNWRAP consumes netIn; once not
+ * engine by its handshake status until nothing more can happen: NEED_TASK hands the delegated tasks
+ * to the loop's executor and resumes when they are done, NEED_WRAP produces handshake/close records, NEED_UNWRAP consumes netIn; once not
  * handshaking, queued application writes (appOut) are wrapped and, unless the application paused
  * reading, netIn is unwrapped into appIn and handed to the application. pump() is re-entrant-safe:
  * an application that writes from dataReceived only marks another round.
@@ -70,6 +71,7 @@ public final class SslProtocol implements Protocol {
     private boolean lost;
     private boolean pumping;
     private boolean pumpAgain;
+    private boolean tasksRunning;
     private boolean rawWritePaused;
     private Throwable failure;
     private TimerHandle handshakeTimer;
@@ -253,11 +255,8 @@ public final class SslProtocol implements Protocol {
     private boolean step() throws SSLException {
         switch (engine.getHandshakeStatus()) {
             case NEED_TASK -> {
-                Runnable task;
-                while ((task = engine.getDelegatedTask()) != null) {
-                    task.run();
-                }
-                return true;
+                runDelegatedTasks();
+                return false;
             }
             case NEED_WRAP -> {
                 return wrap(EMPTY);
@@ -283,6 +282,33 @@ public final class SslProtocol implements Protocol {
                 return progress;
             }
         }
+    }
+
+    /*
+     * The engine's delegated tasks (certificate path checks, key agreement) can take many milliseconds,
+     * so they run in the loop's default executor; the engine reports NEED_TASK, and so stays still,
+     * until they are done and pump() goes on.
+     */
+    private void runDelegatedTasks() {
+        if (tasksRunning) {
+            return;
+        }
+        tasksRunning = true;
+        loop.runInExecutor(null, () -> {
+            Runnable task;
+            while ((task = engine.getDelegatedTask()) != null) {
+                task.run();
+            }
+            return null;
+        }).addDoneCallback(f -> {
+            tasksRunning = false;
+            Throwable error = f.isCancelled() ? null : f.exception();
+            if (error != null) {
+                fail(error);
+            } else if (!lost) {
+                pump();
+            }
+        });
     }
 
     private boolean wrap(ByteBuffer src) throws SSLException {
@@ -401,7 +427,7 @@ public final class SslProtocol implements Protocol {
         if (failure == null) {
             failure = error;
         }
-        if (handshakeDone && !(error instanceof java.io.IOException)) {
+        if (handshakeDone && !(error instanceof IOException)) {
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("message", "Fatal error on TLS transport");
             context.put("exception", error);
@@ -419,11 +445,7 @@ public final class SslProtocol implements Protocol {
         } catch (SSLException | RuntimeException ignored) {
             // the alert is a courtesy; the connection is aborted either way
         }
-        if (raw != null) {
-            raw.abort();
-        } else {
-            completeWaiter(error);
-        }
+        raw.abort();
     }
 
     private void cancelTimers() {

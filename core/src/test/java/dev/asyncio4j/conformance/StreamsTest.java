@@ -47,6 +47,31 @@ class StreamsTest {
         return s(stream.read(-1));
     }
 
+    /* A writer on a fake transport whose protocol has been told connectionMade. */
+    private static StreamWriter connectedWriter(FakeTransport transport, StreamProtocol protocol) {
+        protocol.connectionMade(transport);
+        return new StreamWriter(transport, protocol, null);
+    }
+
+    @FunctionalInterface
+    private interface Read {
+        byte[] apply(StreamReader reader) throws IOException;
+    }
+
+    /* test_read_exception and its readline/readexactly twins: data first, then the failure, every time. */
+    private static void checkFailureAfterRead(Read read, String first) {
+        run(() -> {
+            StreamReader stream = new StreamReader();
+            stream.feedData(b("line\n"));
+            assertThat(s(read.apply(stream))).isEqualTo(first);
+            IOException boom = new IOException("boom");
+            stream.setException(boom);
+            assertThatThrownBy(() -> read.apply(stream)).isSameAs(boom);
+            assertThatThrownBy(() -> read.apply(stream)).isSameAs(boom);
+            return null;
+        });
+    }
+
     private static void later(Runnable r) {
         Asyncio.getRunningLoop().callSoon(r);
     }
@@ -146,15 +171,7 @@ class StreamsTest {
 
     @Test
     void testReadException() {
-        run(() -> {
-            StreamReader stream = new StreamReader();
-            stream.feedData(b("line\n"));
-            assertThat(s(stream.read(2))).isEqualTo("li");
-            IOException boom = new IOException("boom");
-            stream.setException(boom);
-            assertThatThrownBy(() -> stream.read(2)).isSameAs(boom);
-            return null;
-        });
+        checkFailureAfterRead(r -> r.read(2), "li");
     }
 
     @Test
@@ -312,15 +329,7 @@ class StreamsTest {
 
     @Test
     void testReadlineException() {
-        run(() -> {
-            StreamReader stream = new StreamReader();
-            stream.feedData(b("line\n"));
-            assertThat(s(stream.readline())).isEqualTo("line\n");
-            IOException boom = new IOException("boom");
-            stream.setException(boom);
-            assertThatThrownBy(stream::readline).isSameAs(boom);
-            return null;
-        });
+        checkFailureAfterRead(r -> r.readline(), "line\n");
     }
 
     @Test
@@ -498,15 +507,7 @@ class StreamsTest {
 
     @Test
     void testReadexactlyException() {
-        run(() -> {
-            StreamReader stream = new StreamReader();
-            stream.feedData(b("line\n"));
-            assertThat(s(stream.readexactly(2))).isEqualTo("li");
-            IOException boom = new IOException("boom");
-            stream.setException(boom);
-            assertThatThrownBy(() -> stream.readexactly(2)).isSameAs(boom);
-            return null;
-        });
+        checkFailureAfterRead(r -> r.readexactly(2), "li");
     }
 
     @Test
@@ -652,8 +653,7 @@ class StreamsTest {
         int drained = run(() -> {
             FakeTransport transport = new FakeTransport();
             StreamProtocol protocol = new StreamProtocol(null);
-            protocol.connectionMade(transport);
-            StreamWriter writer = new StreamWriter(transport, protocol, null);
+            StreamWriter writer = connectedWriter(transport, protocol);
             protocol.pauseWriting();
             Asyncio.getRunningLoop().callLater(Duration.ofMillis(20), protocol::resumeWriting);
             List<Task<Void>> drainers = new ArrayList<>();
@@ -676,8 +676,7 @@ class StreamsTest {
         run(() -> {
             FakeTransport transport = new FakeTransport();
             StreamProtocol protocol = new StreamProtocol(null);
-            protocol.connectionMade(transport);
-            StreamWriter writer = new StreamWriter(transport, protocol, null);
+            StreamWriter writer = connectedWriter(transport, protocol);
             protocol.pauseWriting();
             Task<Void> drain = Asyncio.createTask(() -> {
                 writer.drain();
@@ -697,8 +696,7 @@ class StreamsTest {
         run(() -> {
             FakeTransport transport = new FakeTransport();
             StreamProtocol protocol = new StreamProtocol(null);
-            protocol.connectionMade(transport);
-            StreamWriter writer = new StreamWriter(transport, protocol, null);
+            StreamWriter writer = connectedWriter(transport, protocol);
             protocol.pauseWriting();
             Task<Void> drain = Asyncio.createTask(() -> {
                 writer.drain();
@@ -718,8 +716,7 @@ class StreamsTest {
         run(() -> {
             FakeTransport transport = new FakeTransport();
             StreamProtocol protocol = new StreamProtocol(null);
-            protocol.connectionMade(transport);
-            StreamWriter writer = new StreamWriter(transport, protocol, null);
+            StreamWriter writer = connectedWriter(transport, protocol);
             writer.write(b("ab"));
             writer.writelines(List.of(b("c"), b("de")));
             writer.write(java.nio.ByteBuffer.wrap(b("f")));
