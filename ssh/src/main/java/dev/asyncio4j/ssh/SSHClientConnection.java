@@ -68,6 +68,16 @@ public interface SSHClientConnection extends AutoCloseable {
     SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException;
 
     /**
+     * Starts an SFTP session on this connection: asyncssh's {@code start_sftp_client}. It takes one of the
+     * connection's channel slots until closed.
+     *
+     * @return the SFTP client; close it when done
+     * @throws SFTPError   if the server refuses the sftp subsystem
+     * @throws IOException if the channel cannot be opened or the connection is lost
+     */
+    SFTPClient startSftpClient() throws IOException;
+
+    /**
      * Returns the host as given to {@link SSH#connect}.
      *
      * @return the host (alias or name)

@@ -9,6 +9,7 @@ import dev.asyncio4j.ssh.ChannelOpenError;
 import dev.asyncio4j.ssh.ConnectionLost;
 import dev.asyncio4j.ssh.PermissionDenied;
 import dev.asyncio4j.ssh.ProcessError;
+import dev.asyncio4j.ssh.SFTPClient;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.ssh.SSHClientConnection;
 import dev.asyncio4j.ssh.SSHClientProcess;
@@ -163,6 +164,12 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         }
         return new SSHException("cannot open a channel for '" + command + "' on " + host + ": "
                 + (error == null ? "unknown error" : error.getMessage()), error);
+    }
+
+    @Override
+    public SFTPClient startSftpClient() throws IOException {
+        sessions.acquire();
+        return DefaultSFTPClient.open(session, host, sessions::release);
     }
 
     @Override
