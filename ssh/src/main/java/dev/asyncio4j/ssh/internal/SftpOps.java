@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpException;
 
 /** The blocking SFTP requests behind {@link DefaultSFTPClient}, with MINA's errors mapped to {@link SFTPError}. */
@@ -119,7 +120,12 @@ final class SftpOps {
 
     Void rename(String oldPath, String newPath) throws IOException {
         return run("rename", oldPath, () -> {
-            client.rename(oldPath, newPath, SftpClient.CopyMode.Overwrite);
+            OpenSSHPosixRenameExtension posix = client.getExtension(OpenSSHPosixRenameExtension.class);
+            if (posix != null && posix.isSupported()) {
+                posix.posixRename(oldPath, newPath);
+            } else {
+                client.rename(oldPath, newPath);
+            }
             return null;
         });
     }
