@@ -1,9 +1,6 @@
 package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.Asyncio;
-import dev.asyncio4j.CancelledError;
-import dev.asyncio4j.EventLoop;
-import dev.asyncio4j.Future;
 import dev.asyncio4j.ssh.SFTPAttrs;
 import dev.asyncio4j.ssh.SFTPClient;
 import dev.asyncio4j.ssh.SFTPCopyOptions;
@@ -22,8 +19,8 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
  * {@link SFTPClient} on MINA's blocking {@link SftpClient}.
  *
  * <p>Every MINA call runs on the loop's default executor. Short requests use {@link Asyncio#toThread};
- * a request that holds resources (opening the session, a copy) runs through {@link #uncancellable}, which
- * on cancellation tells the job to stop and waits for it to clean up before the cancellation propagates.
+ * a request that holds resources (opening the session, a copy) runs through {@link Blocking#uncancellable},
+ * which on cancellation tells the job to stop and waits for it to clean up before the cancellation propagates.
  */
 final class DefaultSFTPClient implements SFTPClient {
     private final SftpClient client;
@@ -44,7 +41,7 @@ final class DefaultSFTPClient implements SFTPClient {
     static SFTPClient open(ClientSession session, String host, Runnable release) throws IOException {
         boolean ok = false;
         try {
-            SftpClient client = uncancellable(() -> SftpClientFactory.instance().createSftpClient(session),
+            SftpClient client = Blocking.uncancellable(() -> SftpClientFactory.instance().createSftpClient(session),
                     () -> { }, SftpClient::close);
             ok = true;
             return new DefaultSFTPClient(client, release);
@@ -58,34 +55,6 @@ final class DefaultSFTPClient implements SFTPClient {
             if (!ok) {
                 release.run();
             }
-        }
-    }
-
-    /** What to do with a result that arrives after its caller was cancelled. */
-    private interface Discard<T> {
-        void discard(T value) throws IOException;
-    }
-
-    /**
-     * Runs {@code job} on the loop's executor; if the calling task is cancelled meanwhile, runs
-     * {@code stop}, waits for the job to end, discards its result, and rethrows the cancellation.
-     */
-    private static <T> T uncancellable(Callable<T> job, Runnable stop, Discard<T> discard) {
-        EventLoop loop = Asyncio.getRunningLoop();
-        Future<T> running = loop.runInExecutor(null, job);
-        try {
-            return Asyncio.await(Asyncio.shield(running));
-        } catch (CancelledError e) {
-            stop.run();
-            try {
-                T late = Asyncio.await(running);
-                if (late != null) {
-                    discard.discard(late);
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // the job failed while stopping: it has cleaned up, which is all we waited for
-            }
-            throw e;
         }
     }
 
@@ -108,7 +77,7 @@ final class DefaultSFTPClient implements SFTPClient {
     }
 
     private static void copy(SftpCopy copy, CopyJob job) {
-        uncancellable(() -> {
+        Blocking.uncancellable(() -> {
             job.run(copy);
             return null;
         }, copy::cancel, ignored -> { });
