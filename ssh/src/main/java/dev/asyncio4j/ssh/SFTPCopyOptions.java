@@ -54,7 +54,8 @@ public final class SFTPCopyOptions {
     }
 
     /**
-     * Copies directories with everything under them; without it a directory source is an error.
+     * Copies directories with everything under them; without it a directory source is an error. Inside a
+     * tree only directories and regular files are copied: symbolic links and special files are skipped.
      *
      * @param recursive whether to copy trees
      * @return the changed options

@@ -108,9 +108,14 @@ class SFTPClientRealSshdTest {
         String expected = sha256(src);
         Path back = dir.resolve("back.bin");
         List<long[]> upProgress = new ArrayList<>();
+        List<Thread> progressThreads = new ArrayList<>();
         String remoteSum = withSftp((conn, sftp) -> {
-            sftp.put(src, remote + "/big.bin", SFTPCopyOptions.defaults()
-                    .progress((s, d, done, total) -> upProgress.add(new long[] {done, total})));
+            Thread loopThread = Thread.currentThread();
+            sftp.put(src, remote + "/big.bin", SFTPCopyOptions.defaults().progress((s, d, done, total) -> {
+                upProgress.add(new long[] {done, total});
+                progressThreads.add(Thread.currentThread());
+            }));
+            assertThat(progressThreads).as("progress runs on the loop thread").containsOnly(loopThread);
             assertThat(sftp.stat(remote + "/big.bin").size()).isEqualTo(BIG);
             sftp.get(remote + "/big.bin", back);
             return conn.run("sha256sum " + remote + "/big.bin").stdout().split(" ")[0];
@@ -240,6 +245,27 @@ class SFTPClientRealSshdTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Cancelling a running put removes the partly written remote file. */
+    @Test
+    void cancelledPutLeavesNoRemoteFile() throws IOException {
+        Path src = dir.resolve("src.bin");
+        randomFile(src, 64L * 1024 * 1024);
+        withSftp((conn, sftp) -> {
+            Task<?>[] self = new Task<?>[1];
+            self[0] = Asyncio.createTask(() -> {
+                sftp.put(src, remote + "/up.bin", SFTPCopyOptions.defaults().progress((s, d, done, total) -> {
+                    if (done > 0) {
+                        self[0].cancel();
+                    }
+                }));
+                return null;
+            });
+            assertThatThrownBy(() -> Asyncio.await(self[0])).isInstanceOf(CancelledError.class);
+            assertThat(sftp.listdir(remote)).isEmpty();
+            return null;
+        });
     }
 
     /** Cancelling a running get leaves the old destination untouched and no partial file anywhere. */

@@ -130,6 +130,30 @@ class SSHForwardingRealSshdTest {
         });
     }
 
+    /** The server refuses a privileged port for an unprivileged user: an SSHException naming the forward. */
+    @Test
+    void refusedRemoteForwardIsSshException() {
+        withEcho((conn, echoPort) -> {
+            assertThatThrownBy(() -> conn.forwardRemotePort(LOOPBACK, 1, LOOPBACK, echoPort))
+                    .isInstanceOf(SSHException.class).hasMessageContaining("127.0.0.1:1 on");
+            assertThat(conn.run("true").exitStatus()).as("connection still usable").isZero();
+            return null;
+        });
+    }
+
+    /** A local port already in use cannot be bound: an IOException, and the connection stays usable. */
+    @Test
+    void localPortInUseFails() {
+        withEcho((conn, echoPort) -> {
+            assertThatThrownBy(() -> conn.forwardLocalPort(LOOPBACK, echoPort, LOOPBACK, echoPort))
+                    .isInstanceOf(IOException.class);
+            try (SSHForwardListener fwd = conn.forwardLocalPort(LOOPBACK, 0, LOOPBACK, echoPort)) {
+                assertThat(roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), "ok".getBytes())).isTrue();
+            }
+            return null;
+        });
+    }
+
     /** A minimal RFC 1928 client: no authentication, CONNECT to 127.0.0.1:port, expect success. */
     private static void socks5Connect(StreamReader r, StreamWriter w, int port) throws IOException {
         w.write(new byte[] {5, 1, 0});
