@@ -143,6 +143,7 @@ class SFTPClientRealSshdTest {
         Files.setPosixFilePermissions(tree.resolve("a/b"), PosixFilePermissions.fromString("rwxr-x---"));
         FileTime old = FileTime.from(Instant.parse("2020-02-29T12:00:00Z"));
         Files.setLastModifiedTime(tree.resolve("a/b/c/deep.txt"), old);
+        Files.createSymbolicLink(tree.resolve("a/link.txt"), Path.of("../top.txt"));
         Path back = dir.resolve("back");
         SFTPCopyOptions preserve = SFTPCopyOptions.defaults().recursive(true).preserve(true);
         withSftp((conn, sftp) -> {
@@ -153,6 +154,7 @@ class SFTPClientRealSshdTest {
             assertThat(deep.permissions()).isEqualTo(0600);
             assertThat(deep.modifyTime()).isEqualTo(old.toInstant());
             assertThat(conn.run("cat " + remote + "/tree/a/b/c/deep.txt").stdout()).isEqualTo("deep\n");
+            assertThat(sftp.listdir(remote + "/tree/a")).as("links are skipped").containsExactly("b", "run.sh");
             sftp.get(remote + "/tree", back, preserve);
             return null;
         });

@@ -138,7 +138,7 @@ final class SftpCopy {
         }
         for (Path child : children) {
             checkCancelled();
-            if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(child)) {
+            if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
                 put(child, join(remote, child.getFileName().toString()));
             }
         }
