@@ -68,6 +68,55 @@ public interface SSHClientConnection extends AutoCloseable {
     SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException;
 
     /**
+     * Starts an SFTP session on this connection: asyncssh's {@code start_sftp_client}. It takes one of the
+     * connection's channel slots until closed.
+     *
+     * @return the SFTP client; close it when done
+     * @throws SFTPError   if the server refuses the sftp subsystem
+     * @throws IOException if the channel cannot be opened or the connection is lost
+     */
+    SFTPClient startSftpClient() throws IOException;
+
+    /**
+     * Listens on a local address and forwards each connection through the server to
+     * {@code destHost:destPort}: {@code ssh -L}, asyncssh's {@code forward_local_port}.
+     *
+     * @param listenHost the local address to listen on, e.g. {@code "127.0.0.1"}
+     * @param listenPort the local port, or 0 for any free one (see {@link SSHForwardListener#port})
+     * @param destHost   the destination, as resolved by the server
+     * @param destPort   the destination port
+     * @return the listener; close it to stop forwarding
+     * @throws IOException if the local port cannot be bound (the JDK's {@link java.net.BindException})
+     */
+    SSHForwardListener forwardLocalPort(String listenHost, int listenPort, String destHost, int destPort) throws IOException;
+
+    /**
+     * Asks the server to listen on {@code listenHost:listenPort} and forwards each connection back to
+     * {@code destHost:destPort} as seen from this machine: {@code ssh -R}, asyncssh's
+     * {@code forward_remote_port}.
+     *
+     * @param listenHost the server-side address to listen on, e.g. {@code "127.0.0.1"}
+     * @param listenPort the server-side port, or 0 for any free one (see {@link SSHForwardListener#port})
+     * @param destHost   the local destination host
+     * @param destPort   the local destination port
+     * @return the listener; close it to cancel the forward on the server
+     * @throws SSHException if the server refuses the forward (e.g. {@code AllowTcpForwarding no}, port taken)
+     * @throws IOException  if the connection is lost
+     */
+    SSHForwardListener forwardRemotePort(String listenHost, int listenPort, String destHost, int destPort) throws IOException;
+
+    /**
+     * Listens on a local address as a SOCKS (4 and 5, CONNECT only) proxy whose connections are made by
+     * the server: {@code ssh -D}, asyncssh's {@code forward_socks}.
+     *
+     * @param listenHost the local address to listen on, e.g. {@code "127.0.0.1"}
+     * @param listenPort the local port, or 0 for any free one (see {@link SSHForwardListener#port})
+     * @return the listener; close it to stop the proxy
+     * @throws IOException if the local port cannot be bound
+     */
+    SSHForwardListener forwardSocks(String listenHost, int listenPort) throws IOException;
+
+    /**
      * Returns the host as given to {@link SSH#connect}.
      *
      * @return the host (alias or name)

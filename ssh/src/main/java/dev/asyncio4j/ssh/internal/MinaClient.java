@@ -19,7 +19,11 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
 
 /**
  * The process-wide MINA {@link SshClient}, started on first use, with every MINA default that would
@@ -54,6 +58,8 @@ public final class MinaClient {
             c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             c.setFilePasswordProvider(FilePasswordProvider.EMPTY);
             c.setAgentFactory(new AgentFactory());
+            c.setForwardingFilter(ForwardingFilter.asForwardingFilter(RejectAllForwardingFilter.INSTANCE,
+                    RejectAllForwardingFilter.INSTANCE, new RemoteForwardsOnly()));
             CoreModuleProperties.TCP_NODELAY.set(c, true);
             c.start();
             client = c;
@@ -81,6 +87,23 @@ public final class MinaClient {
     private static boolean verify(ClientSession session, SocketAddress remote, PublicKey key) {
         Context ctx = context(session);
         return ctx != null && ctx.verifier().verifyServerKey(session, remote, key);
+    }
+
+    /**
+     * Lets the server open "forwarded-tcpip" channels (for {@code forwardRemotePort}) and nothing else;
+     * MINA connects such a channel only to the destination of a forward this session asked for.
+     * Local listeners are bound only where the caller asked, so listening is allowed.
+     */
+    private static final class RemoteForwardsOnly implements TcpForwardingFilter {
+        @Override
+        public boolean canListen(SshdSocketAddress address, Session session) {
+            return true;
+        }
+
+        @Override
+        public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+            return type == Type.Forwarded;
+        }
     }
 
     /** Hands MINA an {@link AgentClient} for connections that use an agent, and nothing otherwise. */
