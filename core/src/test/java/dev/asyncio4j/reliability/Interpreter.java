@@ -393,6 +393,7 @@ final class Interpreter {
                 for (List<Op> child : g.children()) {
                     members.add(spawn(child, tg::createTask));
                 }
+                mine.addAll(members); // the body may wait for or cancel the group's tasks
                 exec(g.body(), mine);
                 return null;
             });
