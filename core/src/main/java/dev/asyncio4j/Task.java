@@ -255,6 +255,10 @@ public final class Task<T> extends Future<T> {
             }
             if (!f.isDone()) {
                 f.removeCallback(fiber);
+            } else {
+                // As CPython's Task.__wakeup, which calls future.result() before throwing a pending
+                // cancellation in: the awaited future's exception counts as retrieved either way.
+                f.markRetrieved();
             }
             deliverCancellation();
         }
