@@ -8,6 +8,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Property: every random program of tasks, combinators, scopes, synchronisation primitives and
@@ -28,6 +29,8 @@ class RandomProgramsTest {
     @Property
     void invariantsHoldAndVirtualTimeIsDeterministic(@ForAll("programs") Program program) {
         Interpreter.Outcome first = runGuarded(program, true);
+        Statistics.label("statements").collect(bucket(program.size()));
+        Statistics.label("tasks").collect(bucket(first.tasks()));
         assertThat(first.violations()).as(first.describe(program)).isEmpty();
         if (!program.usesThreads()) {
             Interpreter.Outcome second = runGuarded(program, true);
@@ -39,6 +42,10 @@ class RandomProgramsTest {
     void invariantsHoldOnTheRealClock(@ForAll("programs") Program program) {
         Interpreter.Outcome outcome = runGuarded(program, false);
         assertThat(outcome.violations()).as(outcome.describe(program)).isEmpty();
+    }
+
+    private static String bucket(int n) {
+        return n == 0 ? "0" : n < 10 ? "1-9" : n < 30 ? "10-29" : n < 100 ? "30-99" : "100+";
     }
 
     /** Runs the program on its own thread, so that a hang fails the property instead of the build. */
