@@ -26,7 +26,7 @@ class CancellationStormTest {
         long seed = Long.getLong("asyncio4j.storm.seed", 20261126L);
         Program storm = storm(new Random(seed));
         Interpreter.Outcome first = RandomProgramsTest.runGuarded(storm, true);
-        assertThat(first.violations()).as("seed %d:%s", seed, first.describe(new Program(false, List.of()))).isEmpty();
+        assertThat(first.violations()).as("seed %d:%s", seed, first.describe()).isEmpty();
         assertThat(first.tasks()).isEqualTo(OUTER + OUTER * INNER + OUTER * INNER * LEAVES);
         long cancelled = first.trace().stream().filter(e -> e.endsWith(" done cancelled")).count();
         assertThat(cancelled).as("tasks that ended cancelled").isGreaterThanOrEqualTo(OUTER * INNER * LEAVES / 5);

@@ -60,8 +60,8 @@ final class Interpreter {
 
     /** What a run left behind: its trace and the invariant violations found. */
     record Outcome(List<String> trace, List<String> violations, int tasks) {
-        String describe(Program program) {
-            StringBuilder sb = new StringBuilder("program:").append(program.toString().indent(2));
+        String describe() {
+            StringBuilder sb = new StringBuilder();
             violations.forEach(v -> sb.append("\n  violation: ").append(v));
             int from = Math.max(0, trace.size() - 60);
             sb.append("\n  trace").append(from > 0 ? " (last 60 events)" : "").append(':');

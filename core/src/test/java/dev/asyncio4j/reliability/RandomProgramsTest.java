@@ -31,7 +31,7 @@ class RandomProgramsTest {
         Interpreter.Outcome first = runGuarded(program, true);
         Statistics.label("statements").collect(bucket(program.size()));
         Statistics.label("tasks").collect(bucket(first.tasks()));
-        assertThat(first.violations()).as(first.describe(program)).isEmpty();
+        assertThat(first.violations()).as("program:%s%s", program.toString().indent(2), first.describe()).isEmpty();
         if (!program.usesThreads()) {
             Interpreter.Outcome second = runGuarded(program, true);
             assertThat(second.trace()).as("the same program gave another trace on virtual time:%s", program.toString().indent(2)).isEqualTo(first.trace());
@@ -41,7 +41,7 @@ class RandomProgramsTest {
     @Property(tries = 100)
     void invariantsHoldOnTheRealClock(@ForAll("programs") Program program) {
         Interpreter.Outcome outcome = runGuarded(program, false);
-        assertThat(outcome.violations()).as(outcome.describe(program)).isEmpty();
+        assertThat(outcome.violations()).as("program:%s%s", program.toString().indent(2), outcome.describe()).isEmpty();
     }
 
     private static String bucket(int n) {
