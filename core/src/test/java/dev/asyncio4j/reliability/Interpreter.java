@@ -135,7 +135,8 @@ final class Interpreter {
             violations.add("the main task failed: " + e);
         } finally {
             if (!loop.shutdownDefaultExecutor(THREAD_END)) {
-                violations.add("the default executor did not shut down within " + THREAD_END);
+                violations.add("the default executor did not shut down within " + THREAD_END + "; its threads: "
+                        + describeThreads(executorThreads));
             }
             loop.close();
         }
@@ -559,6 +560,17 @@ final class Interpreter {
                 violations.add("a task's virtual thread is still alive " + THREAD_END + " after the loop closed: " + t);
             }
         }
+    }
+
+    private static String describeThreads(Set<Thread> threads) {
+        StringBuilder sb = new StringBuilder();
+        for (Thread t : threads) {
+            sb.append("\n    ").append(t).append(' ').append(t.getState());
+            for (StackTraceElement e : t.getStackTrace()) {
+                sb.append("\n      at ").append(e);
+            }
+        }
+        return sb.toString();
     }
 
     // ---------------------------------------------------------------- trace
