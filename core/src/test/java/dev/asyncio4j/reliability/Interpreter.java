@@ -134,9 +134,11 @@ final class Interpreter {
         } catch (Throwable e) {
             violations.add("the main task failed: " + e);
         } finally {
+            long shutdownStart = System.nanoTime();
             if (!loop.shutdownDefaultExecutor(THREAD_END)) {
-                violations.add("the default executor did not shut down within " + THREAD_END + "; its threads: "
-                        + describeThreads(executorThreads));
+                violations.add("the default executor did not shut down within " + THREAD_END + " (returned after "
+                        + Duration.ofNanos(System.nanoTime() - shutdownStart) + ", caller interrupted: "
+                        + Thread.currentThread().isInterrupted() + "); its threads: " + describeThreads(executorThreads));
             }
             loop.close();
         }
