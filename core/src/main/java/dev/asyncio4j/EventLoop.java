@@ -180,7 +180,8 @@ public interface EventLoop extends AutoCloseable {
     /**
      * Runs {@code fn} on {@code executor} (the loop's default executor when {@code null}) and returns
      * a future of its result, as asyncio's {@code run_in_executor}. Cancelling the future cancels the
-     * call if it has not started.
+     * call if it has not started on an {@link java.util.concurrent.ExecutorService}; a call handed to a
+     * plain {@link Executor} cannot be withdrawn and runs anyway (its result is dropped).
      *
      * @param <T>      the result type
      * @param executor where to run, or {@code null} for the default executor

@@ -1009,7 +1009,8 @@ public final class DefaultEventLoop implements EventLoop {
         Executor target = executor != null ? executor : defaultExecutor();
         Future<T> future = createFuture();
         // Claimed by the job when it starts, or by the future's cancellation if that comes first: a job
-        // cancelled before it started never runs, and the loop (on virtual time) stops waiting for it.
+        // of an ExecutorService cancelled before it started never runs, and the loop (on virtual time)
+        // stops waiting for it. A job handed to a plain Executor cannot be withdrawn: it always runs.
         AtomicBoolean claimed = new AtomicBoolean();
         Runnable job = () -> {
             if (!claimed.compareAndSet(false, true)) {
@@ -1050,11 +1051,9 @@ public final class DefaultEventLoop implements EventLoop {
         }
         java.util.concurrent.Future<?> queued = submitted;
         future.addDoneCallback(f -> {
-            if (f.isCancelled() && claimed.compareAndSet(false, true)) {
+            if (f.isCancelled() && queued != null && claimed.compareAndSet(false, true)) {
                 executorJobsPending--;
-                if (queued != null) {
-                    queued.cancel(false);
-                }
+                queued.cancel(false);
             }
         });
         return future;

@@ -60,8 +60,8 @@ final class Interpreter {
 
     /** What a run left behind: its trace and the invariant violations found. */
     record Outcome(List<String> trace, List<String> violations, int tasks) {
-        String describe(Program program) {
-            StringBuilder sb = new StringBuilder("program:").append(program.toString().indent(2));
+        String describe() {
+            StringBuilder sb = new StringBuilder();
             violations.forEach(v -> sb.append("\n  violation: ").append(v));
             int from = Math.max(0, trace.size() - 60);
             sb.append("\n  trace").append(from > 0 ? " (last 60 events)" : "").append(':');
@@ -134,8 +134,11 @@ final class Interpreter {
         } catch (Throwable e) {
             violations.add("the main task failed: " + e);
         } finally {
+            long shutdownStart = System.nanoTime();
             if (!loop.shutdownDefaultExecutor(THREAD_END)) {
-                violations.add("the default executor did not shut down within " + THREAD_END);
+                violations.add("the default executor did not shut down within " + THREAD_END + " (returned after "
+                        + Duration.ofNanos(System.nanoTime() - shutdownStart) + ", caller interrupted: "
+                        + Thread.currentThread().isInterrupted() + "); its threads: " + describeThreads(executorThreads));
             }
             loop.close();
         }
@@ -393,6 +396,7 @@ final class Interpreter {
                 for (List<Op> child : g.children()) {
                     members.add(spawn(child, tg::createTask));
                 }
+                mine.addAll(members); // the body may wait for or cancel the group's tasks
                 exec(g.body(), mine);
                 return null;
             });
@@ -558,6 +562,17 @@ final class Interpreter {
                 violations.add("a task's virtual thread is still alive " + THREAD_END + " after the loop closed: " + t);
             }
         }
+    }
+
+    private static String describeThreads(Set<Thread> threads) {
+        StringBuilder sb = new StringBuilder();
+        for (Thread t : threads) {
+            sb.append("\n    ").append(t).append(' ').append(t.getState());
+            for (StackTraceElement e : t.getStackTrace()) {
+                sb.append("\n      at ").append(e);
+            }
+        }
+        return sb.toString();
     }
 
     // ---------------------------------------------------------------- trace

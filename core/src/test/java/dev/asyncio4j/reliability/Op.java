@@ -45,7 +45,10 @@ sealed interface Op {
     record WaitFor(int timeoutMs, List<Op> body) implements Op {
     }
 
-    /** A {@code TaskGroup} with one task per child body, whose own body runs {@code body}. */
+    /**
+     * A {@code TaskGroup} with one task per child body, whose own body runs {@code body}; the group's
+     * tasks count as spawned by the enclosing body (so {@link AwaitTask} and {@link CancelTask} reach them).
+     */
     record Group(List<List<Op>> children, List<Op> body) implements Op {
     }
 

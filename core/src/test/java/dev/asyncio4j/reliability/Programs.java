@@ -19,14 +19,14 @@ final class Programs {
     private Programs() {
     }
 
-    /** Programs of up to 8 top-level statements, nested up to {@link #DEPTH} levels; a quarter with eager tasks. */
+    /** Programs of 2 to 12 top-level statements, nested up to {@link #DEPTH} levels; a quarter with eager tasks. */
     static Arbitrary<Program> programs() {
         Arbitrary<Op> ops = leaves(true);
         for (int level = 0; level < DEPTH; level++) {
             ops = compoundOver(ops);
         }
         Arbitrary<Boolean> eager = Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true));
-        return Combinators.combine(eager, ops.list().ofMaxSize(8)).as(Program::new);
+        return Combinators.combine(eager, ops.list().ofMinSize(2).ofMaxSize(12)).as(Program::new);
     }
 
     private static Tuple2<Integer, Arbitrary<? extends Op>> w(int weight, Arbitrary<? extends Op> arbitrary) {

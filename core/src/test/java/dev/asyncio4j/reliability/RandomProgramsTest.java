@@ -8,6 +8,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Property: every random program of tasks, combinators, scopes, synchronisation primitives and
@@ -28,7 +29,9 @@ class RandomProgramsTest {
     @Property
     void invariantsHoldAndVirtualTimeIsDeterministic(@ForAll("programs") Program program) {
         Interpreter.Outcome first = runGuarded(program, true);
-        assertThat(first.violations()).as(first.describe(program)).isEmpty();
+        Statistics.label("statements").collect(bucket(program.size()));
+        Statistics.label("tasks").collect(bucket(first.tasks()));
+        assertThat(first.violations()).as("program:%s%s", program.toString().indent(2), first.describe()).isEmpty();
         if (!program.usesThreads()) {
             Interpreter.Outcome second = runGuarded(program, true);
             assertThat(second.trace()).as("the same program gave another trace on virtual time:%s", program.toString().indent(2)).isEqualTo(first.trace());
@@ -38,7 +41,11 @@ class RandomProgramsTest {
     @Property(tries = 100)
     void invariantsHoldOnTheRealClock(@ForAll("programs") Program program) {
         Interpreter.Outcome outcome = runGuarded(program, false);
-        assertThat(outcome.violations()).as(outcome.describe(program)).isEmpty();
+        assertThat(outcome.violations()).as("program:%s%s", program.toString().indent(2), outcome.describe()).isEmpty();
+    }
+
+    private static String bucket(int n) {
+        return n == 0 ? "0" : n < 10 ? "1-9" : n < 30 ? "10-29" : n < 100 ? "30-99" : "100+";
     }
 
     /** Runs the program on its own thread, so that a hang fails the property instead of the build. */

@@ -164,26 +164,7 @@ class VirtualTimeTest {
      */
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void anExecutorJobCancelledBeforeItStartsNeitherRunsNorStopsTheClock() throws Exception {
-        List<Runnable> held = new ArrayList<>();
-        AtomicBoolean ran = new AtomicBoolean();
-        long woke = VirtualTime.run(() -> {
-            Future<String> job = getRunningLoop().runInExecutor(held::add, () -> {
-                ran.set(true);
-                return "ran";
-            });
-            job.cancel();
-            sleep(Duration.ofHours(1));
-            return seconds();
-        });
-        assertThat(woke).isEqualTo(3600);
-        held.forEach(Runnable::run);
-        assertThat(ran).isFalse();
-    }
-
-    @Test
-    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void aQueuedExecutorServiceJobCancelledBeforeItStartsDoesNotStopTheClock() throws Exception {
+    void aQueuedExecutorJobCancelledBeforeItStartsNeitherRunsNorStopsTheClock() throws Exception {
         ExecutorService single = Executors.newSingleThreadExecutor();
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean ran = new AtomicBoolean();
