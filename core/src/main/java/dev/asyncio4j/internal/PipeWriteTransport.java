@@ -2,6 +2,7 @@ package dev.asyncio4j.internal;
 
 import dev.asyncio4j.Protocol;
 import dev.asyncio4j.Transport;
+import dev.asyncio4j.WriteFlowControl;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

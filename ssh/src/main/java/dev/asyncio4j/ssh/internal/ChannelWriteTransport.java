@@ -1,6 +1,7 @@
 package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.EventLoop;
+import dev.asyncio4j.WriteFlowControl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -12,8 +13,9 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 /**
  * A write-only {@link Transport} over an SSH channel's input (the remote stdin), on MINA's asynchronous
  * {@link IoOutputStream}, which takes one write at a time and completes it only when the peer's SSH
- * window has let all of it out. Queued bytes count as the write buffer: above the high-water mark the
- * protocol is paused (so {@code StreamWriter.drain()} waits for the server), below the low one resumed.
+ * window has let all of it out. Queued bytes count as the write buffer, with the core's
+ * {@link WriteFlowControl} marks: above the high one the protocol is paused (so
+ * {@code StreamWriter.drain()} waits for the server), at the low one resumed.
  * {@link #writeEof()} / {@link #close()} send EOF after the queue. Loop-confined.
  */
 final class ChannelWriteTransport extends ChannelPipe {
@@ -22,10 +24,8 @@ final class ChannelWriteTransport extends ChannelPipe {
     private final IoOutputStream out;
     private final Function<Throwable, Throwable> errorMapper;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final WriteFlowControl flow;
     private long buffered;
-    private long high = 64 * 1024;
-    private long low = 16 * 1024;
-    private boolean protocolPaused;
     private boolean inFlight;
     private boolean eofRequested;
     private boolean closing;
@@ -35,6 +35,7 @@ final class ChannelWriteTransport extends ChannelPipe {
         super(loop, channel);
         this.out = out;
         this.errorMapper = errorMapper;
+        this.flow = new WriteFlowControl(loop, this);
     }
 
     @Override
@@ -50,10 +51,7 @@ final class ChannelWriteTransport extends ChannelPipe {
         queue.add(copy);
         buffered += copy.length;
         pump();
-        if (!protocolPaused && buffered > high) {
-            protocolPaused = true;
-            protocol.pauseWriting();
-        }
+        flow.update(buffered);
     }
 
     private void pump() {
@@ -97,10 +95,7 @@ final class ChannelWriteTransport extends ChannelPipe {
             finish(errorMapper.apply(f.getException()));
             return;
         }
-        if (protocolPaused && buffered <= low) {
-            protocolPaused = false;
-            protocol.resumeWriting();
-        }
+        flow.update(buffered);
         pump();
     }
 
@@ -172,11 +167,7 @@ final class ChannelWriteTransport extends ChannelPipe {
 
     @Override
     public void setWriteBufferLimits(long high, long low) {
-        if (high < low || low < 0) {
-            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + high + " low=" + low);
-        }
-        this.high = high;
-        this.low = low;
+        flow.setLimits(high, low, buffered);
     }
 
     @Override
