@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The launcher of the seed walkthrough: runs every example program of the seed's asyncio part, in
- * the seed's order, or those named as arguments (case-insensitive), each under a header line.
+ * The launcher of the seed walkthrough: runs every example program of the seed (its asyncssh ones
+ * against an embedded SSH server), in the seed's order, or those named as arguments
+ * (case-insensitive), each under a header line.
  *
  * <pre>{@code
  * ./scripts/examples                 # all of them
@@ -35,6 +36,8 @@ public final class Main {
         all.put("TasksAndCallbacks", TasksAndCallbacks::run);
         all.put("GatherVsWait", GatherVsWait::run);
         all.put("RunInExecutor", RunInExecutor::run);
+        all.put("SshRun", SshRun::run);
+        all.put("SshSudoRun", SshSudoRun::run);
         return all;
     }
 

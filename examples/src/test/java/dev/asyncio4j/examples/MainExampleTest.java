@@ -32,8 +32,11 @@ class MainExampleTest {
                 "=== NestedGather ===",
                 "=== TasksAndCallbacks ===",
                 "=== GatherVsWait ===",
-                "=== RunInExecutor ===");
-        assertThat(out.toString(UTF_8)).contains(">>> Flow Complete!", "[null, Other work done]");
+                "=== RunInExecutor ===",
+                "=== SshRun ===",
+                "=== SshSudoRun ===");
+        assertThat(out.toString(UTF_8)).contains(">>> Flow Complete!", "[null, Other work done]",
+                "Product Name: Embedded SSHServer");
     }
 
     /** Names select examples, in any case, in the order given. */

@@ -1,6 +1,7 @@
 package dev.asyncio4j.ssh;
 
 import dev.asyncio4j.ssh.internal.Connector;
+import dev.asyncio4j.ssh.internal.DefaultSSHServer;
 import java.io.IOException;
 
 /**
@@ -49,5 +50,19 @@ public final class SSH {
      */
     public static SSHClientConnection connect(String host, SSHOptions options) throws IOException {
         return Connector.connect(host, options);
+    }
+
+    /**
+     * Starts a small SSH server (exec requests only) whose handlers run on the calling task's loop:
+     * asyncssh's {@code listen}.
+     *
+     * @param options where to listen, how to authenticate clients and how to run commands
+     * @return the listening server; close it to stop
+     * @throws IOException               if a key file cannot be read or the address cannot be bound
+     * @throws IllegalArgumentException  if the options allow no authentication method
+     * @throws IllegalStateException     if called outside a task
+     */
+    public static SSHServer listen(SSHServerOptions options) throws IOException {
+        return DefaultSSHServer.listen(options);
     }
 }

@@ -45,6 +45,7 @@ public final class SSHOptions {
     private int keepaliveCountMax = 3;
     private String proxyJump;
     private int maxSessions = 10;
+    private int maxStartups = 8;
 
     private SSHOptions() {
     }
@@ -68,6 +69,7 @@ public final class SSHOptions {
         c.keepaliveCountMax = keepaliveCountMax;
         c.proxyJump = proxyJump;
         c.maxSessions = maxSessions;
+        c.maxStartups = maxStartups;
         return c;
     }
 
@@ -308,6 +310,30 @@ public final class SSHOptions {
         return c;
     }
 
+    /**
+     * Caps the handshakes (TCP connect through authentication) in flight at once to one
+     * {@code host:port}, across the whole JVM; further connections wait, in order, for a free slot.
+     * OpenSSH's sshd drops unauthenticated connections beyond its {@code MaxStartups} (default
+     * {@code 10:30:100}), so a burst of hundreds of connections to one server would otherwise see
+     * random failures. Default 8.
+     *
+     * @param max at least 1
+     * @return a modified copy
+     */
+    public SSHOptions maxStartups(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxStartups must be at least 1, got " + max);
+        }
+        SSHOptions c = copy();
+        c.maxStartups = max;
+        return c;
+    }
+
+    /** @return the per-destination cap on handshakes in flight */
+    public int maxStartups() {
+        return maxStartups;
+    }
+
     /** @return the per-connection channel cap */
     public int maxSessions() {
         return maxSessions;
@@ -415,6 +441,6 @@ public final class SSHOptions {
                 + ", config=" + (useConfig ? (configFile == null ? "~/.ssh/config" : configFile) : "none")
                 + ", knownHosts=" + knownHosts + ", hostKeyPolicy=" + hostKeyPolicy + ", connectTimeout=" + connectTimeout
                 + ", loginTimeout=" + loginTimeout + ", keepalive=" + keepaliveInterval + "x" + keepaliveCountMax
-                + ", proxyJump=" + proxyJump + ", maxSessions=" + maxSessions + "]";
+                + ", proxyJump=" + proxyJump + ", maxSessions=" + maxSessions + ", maxStartups=" + maxStartups + "]";
     }
 }

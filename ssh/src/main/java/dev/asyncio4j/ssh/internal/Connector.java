@@ -45,7 +45,8 @@ public final class Connector {
     /** Everything a connection attempt needs, resolved from options and config (no secrets in toString). */
     record Plan(String host, String hostName, java.net.InetSocketAddress address, int port, String user, List<KeyPair> keys, String keySummary,
             String password, Path agentSocket, HostKeyVerifier verifier, Duration connectTimeout,
-            Duration loginTimeout, Duration keepalive, int keepaliveMax, String proxyJump, int maxSessions) {
+            Duration loginTimeout, Duration keepalive, int keepaliveMax, String proxyJump, int maxSessions,
+            int maxStartups) {
         @Override
         public String toString() {
             return "Plan[" + user + "@" + hostName + ":" + port + ", " + keySummary + ", password="
@@ -192,7 +193,8 @@ public final class Connector {
         }
         MinaClient.get();
         return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
-                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump, o.maxSessions());
+                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump, o.maxSessions(),
+                o.maxStartups());
     }
 
     /**
@@ -241,9 +243,17 @@ public final class Connector {
         return out;
     }
 
-    /** Non-blocking part: MINA connect + auth, awaited from the current task. */
+    /** Connect + auth once fewer than {@code maxStartups} handshakes to the destination are in flight. */
     private static SSHClientConnection open(Plan plan, java.net.InetSocketAddress address, List<AutoCloseable> owned)
             throws IOException {
+        try (HandshakeGate.Permit slot = HandshakeGate.enter(plan.hostName() + ":" + plan.port(), plan.maxStartups())) {
+            return handshake(plan, address, owned);
+        }
+    }
+
+    /** Non-blocking part: MINA connect + auth, awaited from the current task. */
+    private static SSHClientConnection handshake(Plan plan, java.net.InetSocketAddress address,
+            List<AutoCloseable> owned) throws IOException {
         String where = plan.user() + "@" + plan.hostName() + ":" + plan.port();
         ConnectFuture cf = MinaClient.get().connect(plan.user(), address,
                 MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket())), null);
