@@ -249,7 +249,12 @@ class SFTPClientRealSshdTest {
         }
     }
 
-    /** Cancelling a running put removes the partly written remote file. */
+    /**
+     * Cancelling a running put never leaves a partly written remote file. The cancel comes from the
+     * first progress report, which reaches the loop asynchronously: on a fast machine the whole upload
+     * can be done (and kept, like any finished to_thread job) before it does, so the file is then
+     * either absent or complete.
+     */
     @Test
     void cancelledPutLeavesNoRemoteFile() throws IOException {
         Path src = dir.resolve("src.bin");
@@ -265,7 +270,10 @@ class SFTPClientRealSshdTest {
                 return null;
             });
             assertThatThrownBy(() -> Asyncio.await(self[0])).isInstanceOf(CancelledError.class);
-            assertThat(sftp.listdir(remote)).isEmpty();
+            if (!sftp.listdir(remote).isEmpty()) {
+                assertThat(sftp.listdir(remote)).containsExactly("up.bin");
+                assertThat(sftp.stat(remote + "/up.bin").size()).as("never a partial upload").isEqualTo(Files.size(src));
+            }
             return null;
         });
     }
@@ -292,8 +300,11 @@ class SFTPClientRealSshdTest {
             assertThat(sftp.exists(remote + "/zeros")).isTrue();
             return null;
         });
-        assertThat(seen[0]).isPositive().isLessThan(100_000_000L);
-        assertThat(Files.readString(dest)).isEqualTo("previous contents");
+        assertThat(seen[0]).isPositive();
+        if (Files.size(dest) != 100_000_000L) {
+            // the cancel took effect mid-transfer (else the whole download won the race and was kept)
+            assertThat(Files.readString(dest)).isEqualTo("previous contents");
+        }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(dest);
         }
