@@ -160,6 +160,18 @@ class SSHClientRealSshdTest {
         assertThat(Files.readAllLines(kh)).isEqualTo(recorded);
     }
 
+    /** A command that exits without reading all of a large stdin: run() returns, the unsent input is dropped. */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 64})
+    void commandExitingWithoutReadingLargeInput(int mebibytes) {
+        run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
+                UnreadInput.assertRunDropsUnreadInput(conn, mebibytes);
+            }
+            return null;
+        });
+    }
+
     @Test
     void exitStatusOutputAndInput() {
         run(() -> {

@@ -79,6 +79,18 @@ class SSHServerTest {
         assertThat(p.exitStatus()).isZero();
     }
 
+    /** A shell command that exits without reading all of a large stdin: run() returns, the unsent input is dropped. */
+    @Test
+    void commandExitingWithoutReadingLargeInput() {
+        Asyncio.run(() -> {
+            try (SSHServer server = SSH.listen(SSHServerOptions.defaults().authorizedKeys(authorized));
+                    SSHClientConnection conn = SSH.connect(server.host(), client(server).clientKeys(clientKey))) {
+                UnreadInput.assertRunDropsUnreadInput(conn, 4);
+            }
+            return null;
+        });
+    }
+
     @Test
     void passwordAuth() {
         String who = Asyncio.run(() -> {

@@ -110,9 +110,13 @@ final class ChannelWriteTransport extends ChannelPipe {
         protocol.connectionLost(error);
     }
 
-    /** Called by the process when the channel closes underneath. */
+    /**
+     * Called by the process when the command has exited or the channel closed: drops what is queued and
+     * closes the stream at once, so a write still waiting for window ends too.
+     */
     void channelClosed(Throwable error) {
         finish(error);
+        out.close(true);
     }
 
     @Override

@@ -11,13 +11,25 @@ import dev.asyncio4j.ssh.SSHClientProcess;
 import dev.asyncio4j.ssh.SSHException;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.exit.ExitSignalChannelRequestHandler;
+import org.apache.sshd.client.channel.exit.ExitStatusChannelRequestHandler;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 /** {@link SSHClientProcess} on an open MINA exec channel in asynchronous streaming mode. */
 final class DefaultSSHClientProcess implements SSHClientProcess {
+    /**
+     * The state-change hints MINA gives channel listeners when the command has exited or the server closed
+     * the channel: after them nothing will read the remote stdin.
+     */
+    private static final Set<String> STDIN_ENDERS = Set.of(ExitStatusChannelRequestHandler.NAME,
+            ExitSignalChannelRequestHandler.NAME, "SSH_MSG_CHANNEL_CLOSE");
+
     private final ClientSession session;
     private final ChannelExec channel;
     private final String command;
@@ -53,13 +65,31 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
         stdinTransport = new ChannelWriteTransport(loop, channel.getAsyncIn(), description, this::streamError);
         stdinTransport.start(stdinProtocol);
         stdin = new StreamWriter(stdinTransport, stdinProtocol, null);
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelStateChanged(Channel c, String hint) {
+                if (STDIN_ENDERS.contains(hint)) {
+                    LoopPost.post(loop, DefaultSSHClientProcess.this::stdinEnded);
+                }
+            }
+        });
         channel.addCloseFutureListener(f -> LoopPost.post(loop, this::onClosed));
+    }
+
+    /**
+     * Ends the remote stdin once the command has exited or the channel closed: unsent input is dropped.
+     * Without this a command that exits without reading all its input hangs: the queued input waits for
+     * window the server never opens again, our EOF waits behind it, and OpenSSH waits for that EOF before
+     * it closes the channel.
+     */
+    private void stdinEnded() {
+        stdinTransport.channelClosed(connectionLost() ? lost(null) : null);
     }
 
     private void onClosed() {
         exitStatus = channel.getExitStatus();
         exitSignal = channel.getExitSignal();
-        stdinTransport.channelClosed(connectionLost() ? lost(null) : null);
+        stdinEnded();
         exited.setResult(null);
         releaseSlot.run();
     }
