@@ -27,7 +27,6 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
-import org.apache.sshd.common.future.CloseFuture;
 
 /** {@link SSHClientConnection} on a MINA {@link ClientSession}. */
 final class DefaultSSHClientConnection implements SSHClientConnection {
@@ -210,20 +209,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     @Override
     public void close() {
-        CloseFuture f = session.close(false);
-        boolean inTask;
-        try {
-            inTask = Asyncio.currentTask() != null;
-        } catch (IllegalStateException e) {
-            inTask = false;
-        }
-        if (inTask) {
-            try {
-                MinaFutures.await(f, CLOSE_WAIT);
-            } catch (TimeoutError e) {
-                session.close(true);
-            }
-        }
+        MinaFutures.closeGracefully(session, CLOSE_WAIT);
     }
 
     @Override

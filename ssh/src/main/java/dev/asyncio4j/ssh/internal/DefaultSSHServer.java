@@ -3,7 +3,6 @@ package dev.asyncio4j.ssh.internal;
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.Future;
-import dev.asyncio4j.TimeoutError;
 import dev.asyncio4j.ssh.SSHServer;
 import dev.asyncio4j.ssh.SSHServerHandler;
 import dev.asyncio4j.ssh.SSHServerOptions;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
-import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -178,20 +176,7 @@ public final class DefaultSSHServer implements SSHServer {
 
     @Override
     public void close() {
-        CloseFuture f = sshd.close(false);
-        boolean inTask;
-        try {
-            inTask = Asyncio.currentTask() != null;
-        } catch (IllegalStateException e) {
-            inTask = false;
-        }
-        if (inTask) {
-            try {
-                MinaFutures.await(f, CLOSE_WAIT);
-            } catch (TimeoutError e) {
-                sshd.close(true);
-            }
-        }
+        MinaFutures.closeGracefully(sshd, CLOSE_WAIT);
     }
 
     @Override

@@ -52,4 +52,29 @@ public final class MinaFutures {
     public static <F extends SshFuture<F>> F await(F future, Duration timeout) {
         return Asyncio.waitFor(toFuture(future), timeout);
     }
+
+    /**
+     * Closes a MINA session or server gracefully; inside a task, also waits up to {@code wait} for the
+     * close to finish and then closes it immediately. Outside a task (a callback, another thread) it
+     * only starts the graceful close.
+     *
+     * @param closeable the MINA session or server
+     * @param wait      how long a task waits for the graceful close
+     */
+    public static void closeGracefully(org.apache.sshd.common.Closeable closeable, Duration wait) {
+        org.apache.sshd.common.future.CloseFuture f = closeable.close(false);
+        boolean inTask;
+        try {
+            inTask = Asyncio.currentTask() != null;
+        } catch (IllegalStateException e) {
+            inTask = false;
+        }
+        if (inTask) {
+            try {
+                await(f, wait);
+            } catch (dev.asyncio4j.TimeoutError e) {
+                closeable.close(true);
+            }
+        }
+    }
 }
