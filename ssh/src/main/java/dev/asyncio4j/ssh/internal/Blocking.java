@@ -30,13 +30,23 @@ final class Blocking {
             return Asyncio.await(Asyncio.shield(running));
         } catch (CancelledError e) {
             stop.run();
-            try {
-                T late = Asyncio.await(running);
-                if (late != null) {
-                    discard.discard(late);
+            // Wait for the job to stop, even through further cancellations (a progress callback may
+            // cancel again): the cancellation must not outrun the job's clean-up.
+            while (!running.isDone()) {
+                try {
+                    Asyncio.await(Asyncio.shield(running));
+                } catch (CancelledError again) {
+                    // still stopping
+                } catch (Exception failedWhileStopping) {
+                    // the job failed while stopping: it has cleaned up, which is all we waited for
                 }
-            } catch (IOException | RuntimeException ignored) {
-                // the job failed while stopping: it has cleaned up, which is all we waited for
+            }
+            if (!running.isCancelled() && running.exception() == null && running.result() != null) {
+                try {
+                    discard.discard(running.result());
+                } catch (IOException | RuntimeException ignored) {
+                    // best effort: the caller is being cancelled and sees that, not this
+                }
             }
             throw e;
         }
