@@ -27,15 +27,17 @@ final class Streams {
 
     static Server serveTcp(Server.ClientConnected handler, String host, int port, NetOptions options)
             throws IOException {
-        EventLoop loop = Asyncio.getRunningLoop();
-        return loop.createServer(() -> new StreamProtocol(new StreamReader(options.limit()), handler), host, port,
-                options);
+        return Asyncio.getRunningLoop().createServer(perConnection(handler, options), host, port, options);
     }
 
     static Server serveUnix(Server.ClientConnected handler, Path path, NetOptions options) throws IOException {
-        EventLoop loop = Asyncio.getRunningLoop();
-        return loop.createUnixServer(() -> new StreamProtocol(new StreamReader(options.limit()), handler), path,
-                options);
+        return Asyncio.getRunningLoop().createUnixServer(perConnection(handler, options), path, options);
+    }
+
+    /* A server's protocol factory: each connection gets its own reader and runs the handler in a task. */
+    private static java.util.function.Supplier<Protocol> perConnection(Server.ClientConnected handler,
+                                                                       NetOptions options) {
+        return () -> new StreamProtocol(new StreamReader(options.limit()), handler);
     }
 
     @FunctionalInterface
