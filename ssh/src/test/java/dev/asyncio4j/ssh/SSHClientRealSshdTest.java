@@ -73,6 +73,31 @@ class SSHClientRealSshdTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(env.passphrase()));
     }
 
+    /** A right passphrase does not make a later wrong one work (decrypted keys are not cached). */
+    @Test
+    void rightPassphraseThenWrongOneStillFails() {
+        Path key = env.key("id_ed25519_enc");
+        assertThat(whoami(base().clientKeys(key).passphrase(env.passphrase()))).isEqualTo(env.user());
+        assertThatThrownBy(() -> whoami(base().clientKeys(key).passphrase("not-it-" + env.passphrase())))
+                .isInstanceOf(IOException.class).hasMessageContaining("wrong passphrase");
+        assertThatThrownBy(() -> whoami(base().clientKeys(key))).isInstanceOf(IOException.class);
+    }
+
+    /**
+     * A server known by one key type only is asked for that type first, as OpenSSH orders its
+     * HostKeyAlgorithms; otherwise it would present its Ed25519 key and be refused as unknown.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ssh-rsa", "ecdsa-sha2-nistp256", "ssh-ed25519"})
+    void hostKnownByOneKeyTypeIsAskedForThatType(String type) throws Exception {
+        Path kh = dir.resolve("known_hosts");
+        String prefix = "[127.0.0.1]:" + env.port("main") + " " + type + " ";
+        List<String> lines = Files.readAllLines(env.knownHosts()).stream().filter(l -> l.startsWith(prefix)).toList();
+        assertThat(lines).hasSize(1);
+        Files.write(kh, lines);
+        assertThat(whoami(base().knownHosts(kh).clientKeys(env.key("id_ed25519")))).isEqualTo(env.user());
+    }
+
     @Test
     void passwordAuth() {
         assertThat(whoami(base().clientKeys(List.of()).password(env.password()))).isEqualTo(env.user());

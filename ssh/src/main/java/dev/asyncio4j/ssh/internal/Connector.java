@@ -14,12 +14,16 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -44,7 +48,7 @@ public final class Connector {
 
     /** Everything a connection attempt needs, resolved from options and config (no secrets in toString). */
     record Plan(String host, String hostName, java.net.InetSocketAddress address, int port, String user, List<KeyPair> keys, String keySummary,
-            String password, Path agentSocket, HostKeyVerifier verifier, Duration connectTimeout,
+            String password, Path agentSocket, HostKeyVerifier verifier, Set<String> knownKeyTypes, Duration connectTimeout,
             Duration loginTimeout, Duration keepalive, int keepaliveMax, String proxyJump, int maxSessions,
             int maxStartups) {
         @Override
@@ -193,6 +197,7 @@ public final class Connector {
         }
         MinaClient.get();
         return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
+                Set.copyOf(verifier.knownKeyTypes()),
                 connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump, o.maxSessions(),
                 o.maxStartups());
     }
@@ -214,15 +219,35 @@ public final class Connector {
     /**
      * Loads a private key file (OpenSSH or PEM). An explicitly named key must load; a default or
      * config-named key that is missing or encrypted without a passphrase is skipped, as ssh does.
+     * Unencrypted keys are cached by file, modification time and size (parsing one costs more CPU than
+     * the rest of a fan-out session's client side); an encrypted key is decrypted on every connect, so a
+     * wrong passphrase is never hidden by an earlier right one.
      */
     static List<KeyPair> loadKey(Path file, String passphrase, boolean explicit) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            attrs = null;
+        }
+        if (attrs == null || !attrs.isRegularFile()) {
             if (explicit) {
                 throw new IOException("client key file " + file + " does not exist");
             }
             return List.of();
         }
-        FilePasswordProvider pw = passphrase == null ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(passphrase);
+        KeyFileStamp stamp = new KeyFileStamp(file.toAbsolutePath(), attrs.lastModifiedTime().toMillis(), attrs.size());
+        synchronized (KEY_CACHE) {
+            List<KeyPair> cached = KEY_CACHE.get(stamp);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        boolean[] asked = {false};
+        FilePasswordProvider pw = (session, resource, retry) -> {
+            asked[0] = true;
+            return passphrase;
+        };
         List<KeyPair> out = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, pw);
@@ -240,8 +265,26 @@ public final class Connector {
         if (out.isEmpty() && explicit) {
             throw new IOException("client key file " + file + " holds no private key");
         }
-        return out;
+        List<KeyPair> result = List.copyOf(out);
+        if (!asked[0] && !result.isEmpty()) {
+            synchronized (KEY_CACHE) {
+                KEY_CACHE.put(stamp, result);
+            }
+        }
+        return result;
     }
+
+    /** Identifies one version of a key file. */
+    private record KeyFileStamp(Path file, long modifiedMillis, long size) {
+    }
+
+    /** Parsed unencrypted keys, least recently used dropped beyond 32 files. */
+    private static final Map<KeyFileStamp, List<KeyPair>> KEY_CACHE = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<KeyFileStamp, List<KeyPair>> eldest) {
+            return size() > 32;
+        }
+    };
 
     /** Connect + auth once fewer than {@code maxStartups} handshakes to the destination are in flight. */
     private static SSHClientConnection open(Plan plan, java.net.InetSocketAddress address, List<AutoCloseable> owned)
@@ -256,7 +299,7 @@ public final class Connector {
             List<AutoCloseable> owned) throws IOException {
         String where = plan.user() + "@" + plan.hostName() + ":" + plan.port();
         ConnectFuture cf = MinaClient.get().connect(plan.user(), address,
-                MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket())), null);
+                MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket(), plan.knownKeyTypes())), null);
         try {
             MinaFutures.await(cf, plan.connectTimeout());
         } catch (TimeoutError e) {

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -48,6 +50,24 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
      */
     public HostKeyNotVerifiable refusal() {
         return refusal;
+    }
+
+    /**
+     * Returns the key types the known_hosts files hold for this destination, so that the client can
+     * ask for those first (as OpenSSH orders its HostKeyAlgorithms).
+     *
+     * @return the known key types, empty when the host is unknown or every key is trusted anyway
+     * @throws IOException if a known_hosts file cannot be read
+     */
+    public Set<String> knownKeyTypes() throws IOException {
+        if (policy == HostKeyPolicy.TRUST_ALL_INSECURE) {
+            return Set.of();
+        }
+        Set<String> types = new LinkedHashSet<>(KnownHosts.read(userFile).keyTypesFor(lookup));
+        for (Path p : readOnlyFiles) {
+            types.addAll(KnownHosts.read(p).keyTypesFor(lookup));
+        }
+        return types;
     }
 
     @Override

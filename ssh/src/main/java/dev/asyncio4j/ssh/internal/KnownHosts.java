@@ -8,13 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -95,19 +99,47 @@ public final class KnownHosts {
     }
 
     /**
-     * Reads a known_hosts file; a missing file is an empty one.
+     * Reads a known_hosts file; a missing file is an empty one. Parsed files are cached by path, inode,
+     * modification time and size, so a fan-out of many connections parses each file once, and any change
+     * to it (an append by OpenSSH or by {@link #append}) is seen at the next read.
      *
      * @param file the file
      * @return its entries
      * @throws IOException if the file exists but cannot be read
      */
     public static KnownHosts read(Path file) throws IOException {
+        BasicFileAttributes attrs;
         try {
-            return parse(file, new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList());
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return parse(file, List.of());
         }
+        Stamp stamp = new Stamp(file.toAbsolutePath(), attrs.fileKey(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                attrs.size());
+        Parsed cached = CACHE.get(stamp.file());
+        if (cached != null && stamp.equals(cached.stamp())) {
+            return cached.hosts();
+        }
+        KnownHosts parsed;
+        try {
+            parsed = parse(file, new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList());
+        } catch (NoSuchFileException e) {
+            return parse(file, List.of());
+        }
+        CACHE.put(stamp.file(), new Parsed(stamp, parsed));
+        return parsed;
     }
+
+    /** One version of a file: its contents are taken to be unchanged while all of these are. */
+    private record Stamp(Path file, Object fileKey, long modifiedNanos, long size) {
+    }
+
+    /** A file's version and what it parsed to. */
+    private record Parsed(Stamp stamp, KnownHosts hosts) {
+    }
+
+    /** The last parse of each file read, by absolute path. */
+    private static final ConcurrentHashMap<Path, Parsed> CACHE = new ConcurrentHashMap<>();
 
     /**
      * Parses known_hosts lines; malformed lines are skipped and reported by {@link #problems()}.
@@ -223,6 +255,22 @@ public final class KnownHosts {
             return new Lookup(Verdict.CHANGED, sameType);
         }
         return otherType != null ? new Lookup(Verdict.OTHER_TYPES, otherType) : new Lookup(Verdict.UNKNOWN, null);
+    }
+
+    /**
+     * Returns the key types this file holds for a host (plain entries, not revocations or authorities).
+     *
+     * @param lookup the lookup name ({@link #lookupName})
+     * @return the key types, e.g. {@code ssh-ed25519}; empty if the host is not known
+     */
+    public Set<String> keyTypesFor(String lookup) {
+        Set<String> types = new LinkedHashSet<>();
+        for (Entry e : entries) {
+            if (e.marker() == Marker.NONE && e.matchesHost(lookup)) {
+                types.add(e.keyType());
+            }
+        }
+        return types;
     }
 
     /**

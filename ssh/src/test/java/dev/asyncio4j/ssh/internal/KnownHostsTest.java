@@ -3,10 +3,13 @@ package dev.asyncio4j.ssh.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asyncio4j.ssh.internal.KnownHosts.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KnownHostsTest {
     /** A real ed25519 key made by ssh-keygen, with the fingerprint `ssh-keygen -lf` printed for it. */
@@ -109,5 +112,30 @@ class KnownHostsTest {
     @Test
     void fingerprintAsOpenSshPrintsIt() {
         assertThat(KnownHosts.sha256Fingerprint(ED)).isEqualTo(ED_FINGERPRINT);
+    }
+
+    /** A parsed file is cached, yet an append (by us or by OpenSSH) is seen at the next read. */
+    @Test
+    void readSeesEveryChangeToTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("known_hosts");
+        assertThat(KnownHosts.read(file).entries()).isEmpty();
+        Files.writeString(file, "a.example ssh-ed25519 " + ED_B64 + "\n");
+        KnownHosts first = KnownHosts.read(file);
+        assertThat(KnownHosts.read(file)).isSameAs(first);
+        assertThat(first.keyTypesFor("a.example")).containsExactly("ssh-ed25519");
+        assertThat(KnownHosts.append(file, "b.example", "ssh-ed25519", OTHER)).isTrue();
+        assertThat(KnownHosts.read(file).check("b.example", "ssh-ed25519", OTHER).verdict()).isEqualTo(Verdict.MATCH);
+        Files.writeString(file, "c.example ssh-ed25519 " + ED_B64 + "\n", StandardOpenOption.APPEND);
+        assertThat(KnownHosts.read(file).keyTypesFor("c.example")).containsExactly("ssh-ed25519");
+        Files.delete(file);
+        assertThat(KnownHosts.read(file).entries()).isEmpty();
+    }
+
+    @Test
+    void keyTypesForListsPlainEntriesOfTheHostOnly() {
+        KnownHosts kh = parse("h ssh-ed25519 " + ED_B64, "h ecdsa-sha2-nistp256 " + ED_B64, "other ssh-rsa " + ED_B64,
+                "@revoked h ssh-rsa " + ED_B64, "@cert-authority h ssh-rsa " + ED_B64);
+        assertThat(kh.keyTypesFor("h")).containsExactly("ssh-ed25519", "ecdsa-sha2-nistp256");
+        assertThat(kh.keyTypesFor("nobody")).isEmpty();
     }
 }
