@@ -17,8 +17,11 @@ final class JsonLine {
         return raw(key, Long.toString(value));
     }
 
-    /** Adds a number rounded to {@code decimals} places, as the peers round theirs. */
+    /** Adds a number rounded to {@code decimals} places, as the peers round theirs; NaN or infinity is null. */
     JsonLine put(String key, double value, int decimals) {
+        if (!Double.isFinite(value)) {
+            return raw(key, "null");
+        }
         return raw(key, String.format(Locale.ROOT, "%." + decimals + "f", value));
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 
@@ -95,11 +96,13 @@ public final class SshFanout {
         int inFlight = limit;
         int warm = warmup;
         String line = Asyncio.run(() -> {
-            fanout(host, usedPorts, options, warm, inFlight);
+            fanout(host, usedPorts, options, warm, inFlight, new ArrayList<>());
+            List<Double> latencies = new ArrayList<>();
             double cpu0 = Machine.processCpuSeconds();
             double busy0 = Machine.machineBusySeconds();
             long t0 = System.nanoTime();
-            int failures = fanout(host, usedPorts, options, sessions, inFlight);
+            int failures = fanout(host, usedPorts, options, sessions, inFlight, latencies);
+            Collections.sort(latencies);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = Machine.processCpuSeconds() - cpu0;
             double foreign = Machine.machineBusySeconds() - busy0 - cpu;
@@ -107,24 +110,43 @@ public final class SshFanout {
                     .put("limit", inFlight).put("ports", usedPorts.size()).put("max_startups", options.maxStartups())
                     .put("seconds", seconds, 3).put("per_s", sessions / seconds, 1).put("failures", failures)
                     .put("cpu_s", cpu, 3).put("cpu_ms_per_session", cpu * 1e3 / sessions, 2)
+                    .put("lat_ms_p50", percentile(latencies, 0.5), 1).put("lat_ms_p90", percentile(latencies, 0.9), 1)
+                    .put("lat_ms_max", percentile(latencies, 1.0), 1)
                     .put("foreign_cpu_s", foreign, 2).put("peak_rss_mb", Machine.peakRssMb(), 1).toString();
         });
         System.out.println(line);
     }
 
-    /** Runs {@code n} sessions, at most {@code limit} at once, round-robin over the ports; returns the failures. */
-    private static int fanout(String host, List<Integer> ports, SSHOptions options, int n, int limit) {
+    /** The {@code q} quantile of sorted values (nearest rank, as the asyncssh script), or NaN if none. */
+    private static double percentile(List<Double> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.max(0, Math.round(q * (sorted.size() - 1)))));
+    }
+
+    /**
+     * Runs {@code n} sessions, at most {@code limit} at once, round-robin over the ports; adds each
+     * successful session's latency in ms (from getting its slot to closing) to {@code latencies} and
+     * returns the failures.
+     */
+    private static int fanout(String host, List<Integer> ports, SSHOptions options, int n, int limit,
+            List<Double> latencies) {
         Semaphore slots = new Semaphore(limit);
         List<Future<Object>> sessions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SSHOptions o = options.port(ports.get(i % ports.size()));
             sessions.add(Asyncio.createTask(() -> {
                 slots.acquire();
-                try (SSHClientConnection conn = SSH.connect(host, o)) {
-                    int rc = conn.run("true").returncode();
-                    if (rc != 0) {
-                        throw new IOException("true exited with " + rc);
+                long t0 = System.nanoTime();
+                try {
+                    try (SSHClientConnection conn = SSH.connect(host, o)) {
+                        int rc = conn.run("true").returncode();
+                        if (rc != 0) {
+                            throw new IOException("true exited with " + rc);
+                        }
                     }
+                    latencies.add((System.nanoTime() - t0) / 1e6);
                     return null;
                 } finally {
                     slots.release();

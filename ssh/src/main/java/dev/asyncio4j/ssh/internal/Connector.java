@@ -153,7 +153,8 @@ public final class Connector {
         global.add(globalFromConfig != null && config != null ? config.expandPath(cfg, user, globalFromConfig)
                 : Path.of("/etc/ssh/ssh_known_hosts"));
         HostKeyPolicy policy = o.hostKeyPolicy() != null ? o.hostKeyPolicy() : policyFromConfig(cfg.get("stricthostkeychecking"));
-        HostKeyVerifier verifier = new HostKeyVerifier(policy, knownHosts, global, hostName, port);
+        HostKeyVerifier verifier = new HostKeyVerifier(policy, knownHosts, global, hostName, port,
+                "yes".equalsIgnoreCase(cfg.get("hashknownhosts")));
 
         List<KeyPair> keys = new ArrayList<>();
         String summary;

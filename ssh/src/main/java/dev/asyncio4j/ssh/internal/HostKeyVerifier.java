@@ -25,6 +25,7 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
     private final Path userFile;
     private final List<Path> readOnlyFiles;
     private final String lookup;
+    private final boolean hashNew;
     private volatile HostKeyNotVerifiable refusal;
 
     /**
@@ -35,12 +36,16 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
      * @param readOnlyFiles further files only read (e.g. the global known_hosts)
      * @param host          the host name as the user gave it after config resolution
      * @param port          the port
+     * @param hashNew       whether keys accepted under {@link HostKeyPolicy#ACCEPT_NEW} are recorded with the
+     *                      host name hashed ({@code HashKnownHosts yes})
      */
-    public HostKeyVerifier(HostKeyPolicy policy, Path userFile, List<Path> readOnlyFiles, String host, int port) {
+    public HostKeyVerifier(HostKeyPolicy policy, Path userFile, List<Path> readOnlyFiles, String host, int port,
+            boolean hashNew) {
         this.policy = policy;
         this.userFile = userFile;
         this.readOnlyFiles = List.copyOf(readOnlyFiles);
         this.lookup = KnownHosts.lookupName(host, port);
+        this.hashNew = hashNew;
     }
 
     /**
@@ -137,7 +142,7 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
 
     private HostKeyNotVerifiable acceptNewOrRefuse(String keyType, byte[] blob, String fingerprint) throws IOException {
         if (policy == HostKeyPolicy.ACCEPT_NEW) {
-            KnownHosts.append(userFile, lookup, keyType, blob);
+            KnownHosts.append(userFile, lookup, keyType, blob, hashNew);
             return null;
         }
         return new HostKeyNotVerifiable(HostKeyNotVerifiable.Reason.UNKNOWN, lookup, fingerprint,

@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -86,6 +87,7 @@ public final class KnownHosts {
     public record Lookup(Verdict verdict, Entry entry) {
     }
 
+    private static final SecureRandom SALTS = new SecureRandom();
     private static final ConcurrentHashMap<Path, ReentrantLock> APPEND_LOCKS = new ConcurrentHashMap<>();
 
     private final Path source;
@@ -284,10 +286,12 @@ public final class KnownHosts {
      * @param lookup  the lookup name ({@link #lookupName})
      * @param keyType the key type
      * @param keyBlob the key's wire encoding
+     * @param hashed  whether to write the host name hashed, as OpenSSH's {@code HashKnownHosts yes}
      * @return {@code true} if a line was written, {@code false} if the key was already there
      * @throws IOException if the file cannot be written
      */
-    public static boolean append(Path file, String lookup, String keyType, byte[] keyBlob) throws IOException {
+    public static boolean append(Path file, String lookup, String keyType, byte[] keyBlob, boolean hashed)
+            throws IOException {
         Path abs = file.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
@@ -303,7 +307,13 @@ public final class KnownHosts {
             if (parse(abs, text.lines().toList()).check(lookup, keyType, keyBlob).verdict() == Verdict.MATCH) {
                 return false;
             }
-            String line = lookup + " " + keyType + " " + Base64.getEncoder().encodeToString(keyBlob) + "\n";
+            String name = lookup;
+            if (hashed) {
+                byte[] salt = new byte[20];
+                SALTS.nextBytes(salt);
+                name = hashName(lookup, salt);
+            }
+            String line = name + " " + keyType + " " + Base64.getEncoder().encodeToString(keyBlob) + "\n";
             if (!text.isEmpty() && !text.endsWith("\n")) {
                 line = "\n" + line;
             }

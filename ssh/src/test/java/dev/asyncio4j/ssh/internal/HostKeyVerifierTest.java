@@ -27,7 +27,7 @@ class HostKeyVerifierTest {
     Path dir;
 
     private HostKeyVerifier verifier(HostKeyPolicy policy, Path file, String host, int port) {
-        return new HostKeyVerifier(policy, file, List.of(), host, port);
+        return new HostKeyVerifier(policy, file, List.of(), host, port, false);
     }
 
     /** Unknown key: refused by default, with the SHA256 fingerprint and how to trust it. */
@@ -73,7 +73,7 @@ class HostKeyVerifierTest {
         Path global = dir.resolve("global");
         Files.writeString(kh, "h ssh-ed25519 " + ED_B64 + "\n");
         Files.writeString(global, "@revoked * ssh-ed25519 " + ED_B64 + "\n");
-        HostKeyNotVerifiable e = new HostKeyVerifier(HostKeyPolicy.ACCEPT_NEW, kh, List.of(global), "h", 22)
+        HostKeyNotVerifiable e = new HostKeyVerifier(HostKeyPolicy.ACCEPT_NEW, kh, List.of(global), "h", 22, false)
                 .check("ssh-ed25519", ED);
         assertThat(e.why()).isEqualTo(HostKeyNotVerifiable.Reason.REVOKED);
         assertThat(e.getMessage()).contains("@revoked", global + ":1");
@@ -84,7 +84,7 @@ class HostKeyVerifierTest {
     void globalFileMatch() throws Exception {
         Path global = dir.resolve("global");
         Files.writeString(global, "h ssh-ed25519 " + ED_B64 + "\n");
-        assertThat(new HostKeyVerifier(HostKeyPolicy.STRICT, dir.resolve("none"), List.of(global), "h", 22)
+        assertThat(new HostKeyVerifier(HostKeyPolicy.STRICT, dir.resolve("none"), List.of(global), "h", 22, false)
                 .check("ssh-ed25519", ED)).isNull();
     }
 
@@ -102,8 +102,8 @@ class HostKeyVerifierTest {
     void appendAfterUnterminatedLastLine() throws Exception {
         Path kh = dir.resolve("known_hosts");
         Files.writeString(kh, "a ssh-ed25519 " + ED_B64);
-        assertThat(KnownHosts.append(kh, "b", "ssh-ed25519", ED)).isTrue();
-        assertThat(KnownHosts.append(kh, "b", "ssh-ed25519", ED)).isFalse();
+        assertThat(KnownHosts.append(kh, "b", "ssh-ed25519", ED, false)).isTrue();
+        assertThat(KnownHosts.append(kh, "b", "ssh-ed25519", ED, false)).isFalse();
         assertThat(Files.readAllLines(kh)).containsExactly("a ssh-ed25519 " + ED_B64, "b ssh-ed25519 " + ED_B64);
     }
 
@@ -148,5 +148,17 @@ class HostKeyVerifierTest {
         assertThat(accept.verifyServerKey(null, null, key)).isTrue();
         assertThat(accept.refusal()).isNull();
         assertThat(verifier(HostKeyPolicy.STRICT, dir.resolve("kh"), "h", 22).verifyServerKey(null, null, key)).isTrue();
+    }
+
+    /** With HashKnownHosts, accept-new records the host hashed (no name in the file) and later checks match it. */
+    @Test
+    void acceptNewHashedWhenAsked() throws Exception {
+        Path kh = dir.resolve("known_hosts");
+        assertThat(new HostKeyVerifier(HostKeyPolicy.ACCEPT_NEW, kh, List.of(), "db.example", 2222, true)
+                .check("ssh-ed25519", ED)).isNull();
+        String line = Files.readString(kh);
+        assertThat(line).startsWith("|1|").doesNotContain("db.example").endsWith(" ssh-ed25519 " + ED_B64 + "\n");
+        assertThat(verifier(HostKeyPolicy.STRICT, kh, "db.example", 2222).check("ssh-ed25519", ED)).isNull();
+        assertThat(verifier(HostKeyPolicy.STRICT, kh, "db.example", 22).check("ssh-ed25519", ED)).isNotNull();
     }
 }

@@ -123,7 +123,7 @@ class KnownHostsTest {
         KnownHosts first = KnownHosts.read(file);
         assertThat(KnownHosts.read(file)).isSameAs(first);
         assertThat(first.keyTypesFor("a.example")).containsExactly("ssh-ed25519");
-        assertThat(KnownHosts.append(file, "b.example", "ssh-ed25519", OTHER)).isTrue();
+        assertThat(KnownHosts.append(file, "b.example", "ssh-ed25519", OTHER, false)).isTrue();
         assertThat(KnownHosts.read(file).check("b.example", "ssh-ed25519", OTHER).verdict()).isEqualTo(Verdict.MATCH);
         Files.writeString(file, "c.example ssh-ed25519 " + ED_B64 + "\n", StandardOpenOption.APPEND);
         assertThat(KnownHosts.read(file).keyTypesFor("c.example")).containsExactly("ssh-ed25519");
