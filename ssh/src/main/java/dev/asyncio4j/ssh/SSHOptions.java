@@ -296,7 +296,9 @@ public final class SSHOptions {
     /**
      * Caps the channels (running commands) open at once on one connection; further ones wait, in
      * order, for a free slot instead of being refused. OpenSSH's sshd refuses channels beyond its
-     * {@code MaxSessions} (default 10, this default too).
+     * {@code MaxSessions} (default 10, this default too). A refusal while other channels of the
+     * connection are open (or just closed) is taken for the server's own limit and waited out, so a cap
+     * above the server's still works; any other refusal is a {@link ChannelOpenError}.
      *
      * @param max at least 1
      * @return a modified copy
@@ -315,7 +317,8 @@ public final class SSHOptions {
      * {@code host:port}, across the whole JVM; further connections wait, in order, for a free slot.
      * OpenSSH's sshd drops unauthenticated connections beyond its {@code MaxStartups} (default
      * {@code 10:30:100}), so a burst of hundreds of connections to one server would otherwise see
-     * random failures. Default 8.
+     * random failures. Default 8. A connection the server still closes before identifying itself is
+     * tried again, up to 8 times with growing randomized pauses, then reported as {@link ConnectionLost}.
      *
      * @param max at least 1
      * @return a modified copy

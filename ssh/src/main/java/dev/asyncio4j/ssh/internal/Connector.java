@@ -2,6 +2,7 @@ package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.TimeoutError;
+import dev.asyncio4j.ssh.ConnectionLost;
 import dev.asyncio4j.ssh.DisconnectError;
 import dev.asyncio4j.ssh.HostKeyNotVerifiable;
 import dev.asyncio4j.ssh.HostKeyPolicy;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -287,11 +289,36 @@ public final class Connector {
         }
     };
 
-    /** Connect + auth once fewer than {@code maxStartups} handshakes to the destination are in flight. */
+    /**
+     * Connect + auth once fewer than {@code maxStartups} handshakes to the destination are in flight. A
+     * connection the server closes before identifying itself (sshd dropping it past its MaxStartups,
+     * which our pacing cannot always foresee: the server counts a connection as starting up a little
+     * after our side has finished logging in) is tried again, after a growing randomized pause.
+     */
     private static SSHClientConnection open(Plan plan, java.net.InetSocketAddress address, List<AutoCloseable> owned)
             throws IOException {
-        try (HandshakeGate.Permit slot = HandshakeGate.enter(plan.hostName() + ":" + plan.port(), plan.maxStartups())) {
-            return handshake(plan, address, owned);
+        for (int attempt = 1; ; attempt++) {
+            try (HandshakeGate.Permit slot = HandshakeGate.enter(plan.hostName() + ":" + plan.port(), plan.maxStartups())) {
+                return handshake(plan, address, owned);
+            } catch (DroppedBeforeIdentification e) {
+                if (attempt == DROP_ATTEMPTS) {
+                    throw new ConnectionLost(e.getMessage() + " (" + attempt + " attempts); the server may be"
+                            + " refusing new connections (sshd's MaxStartups), lower SSHOptions.maxStartups", null);
+                }
+            }
+            long pauseMillis = 20L << Math.min(attempt, 5);
+            Asyncio.sleep(Duration.ofMillis(pauseMillis / 2 + ThreadLocalRandom.current().nextLong(pauseMillis)));
+        }
+    }
+
+    private static final int DROP_ATTEMPTS = 8;
+
+    /** The server closed the connection before it sent its identification string. */
+    private static final class DroppedBeforeIdentification extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DroppedBeforeIdentification(String where) {
+            super(where + ": the server closed the connection before identifying itself");
         }
     }
 
@@ -330,6 +357,9 @@ public final class Connector {
                 throw new SocketTimeoutException("login to " + where + " timed out after " + seconds(plan.loginTimeout()));
             }
             if (!af.isSuccess()) {
+                if (session.getServerVersion() == null) {
+                    throw new DroppedBeforeIdentification(where);
+                }
                 throw loginFailure(af.getException(), plan, where);
             }
             ok = true;

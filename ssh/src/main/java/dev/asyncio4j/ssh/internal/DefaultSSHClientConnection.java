@@ -2,6 +2,7 @@ package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.CancelledError;
+import dev.asyncio4j.Event;
 import dev.asyncio4j.Future;
 import dev.asyncio4j.Semaphore;
 import dev.asyncio4j.TimeoutError;
@@ -31,12 +32,19 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 /** {@link SSHClientConnection} on a MINA {@link ClientSession}. */
 final class DefaultSSHClientConnection implements SSHClientConnection {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** How long after a close a refusal may still be the server catching up; the first retry's delay. */
+    private static final Duration RECENT_CLOSE = Duration.ofSeconds(2);
+    private static final Duration SERVER_LAG = Duration.ofMillis(10);
 
     private final ClientSession session;
     private final String host;
     private final String user;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Semaphore sessions;
+    /** Channels open now; the time the last one closed; set (and replaced) whenever one closes. */
+    private int openChannels;
+    private long lastCloseNanos;
+    private Event channelClosed = new Event();
 
     /**
      * Wraps an authenticated session.
@@ -66,20 +74,49 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         return session;
     }
 
-    /** Waits (FIFO) for one of the connection's channel slots, opens the channel; the slot is freed on close. */
+    /**
+     * Waits (FIFO) for one of the connection's channel slots, opens the channel; the slot is freed on close.
+     * A refusal that may be the server's own session limit (MaxSessions) is waited out rather than
+     * reported: another channel of ours is still open, or one closed a moment ago (the server frees a
+     * session a little after the close exchange, so an open sent right behind a close can be refused).
+     */
     @Override
     public SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException {
         sessions.acquire();
         boolean opened = false;
         try {
-            SSHClientProcess p = open(command, options);
-            opened = true;
-            return p;
+            for (int lagRetries = 0; ; ) {
+                try {
+                    SSHClientProcess p = open(command, options);
+                    opened = true;
+                    return p;
+                } catch (ChannelOpenError e) {
+                    if (openChannels > 0 && session.isOpen()) {
+                        Event next = channelClosed;
+                        next.await();
+                        Asyncio.sleep(SERVER_LAG);
+                    } else if (lagRetries < 6 && System.nanoTime() - lastCloseNanos < RECENT_CLOSE.toNanos()) {
+                        Asyncio.sleep(SERVER_LAG.multipliedBy(1L << lagRetries++));
+                    } else {
+                        throw e;
+                    }
+                }
+            }
         } finally {
             if (!opened) {
                 sessions.release();
             }
         }
+    }
+
+    /** Runs on the loop when a channel of this connection has closed. */
+    private void channelClosed() {
+        openChannels--;
+        lastCloseNanos = System.nanoTime();
+        Event closedOne = channelClosed;
+        channelClosed = new Event();
+        closedOne.set();
+        sessions.release();
     }
 
     private SSHClientProcess open(String command, SSHRunOptions options) throws IOException {
@@ -99,7 +136,8 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             channel.close(true);
             throw openFailure(opened.getException(), command);
         }
-        return new DefaultSSHClientProcess(session, channel, command, host, sessions::release);
+        openChannels++;
+        return new DefaultSSHClientProcess(session, channel, command, host, this::channelClosed);
     }
 
     @Override
