@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -21,6 +22,9 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  * Runs on MINA's I/O thread, never on an event loop.
  */
 public final class HostKeyVerifier implements ServerKeyVerifier {
+    /** In {@link #knownKeyTypes()}: a {@code @cert-authority} line names the host, so certificates are asked for first. */
+    public static final String CERT_AUTHORITY = "@cert-authority";
+
     private final HostKeyPolicy policy;
     private final Path userFile;
     private final List<Path> readOnlyFiles;
@@ -68,23 +72,75 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
         if (policy == HostKeyPolicy.TRUST_ALL_INSECURE) {
             return Set.of();
         }
-        Set<String> types = new LinkedHashSet<>(KnownHosts.read(userFile).keyTypesFor(lookup));
-        for (Path p : readOnlyFiles) {
-            types.addAll(KnownHosts.read(p).keyTypesFor(lookup));
+        Set<String> types = new LinkedHashSet<>();
+        for (KnownHosts kh : files()) {
+            types.addAll(kh.keyTypesFor(lookup));
+            if (kh.hasCertAuthorityFor(lookup)) {
+                types.add(CERT_AUTHORITY);
+            }
         }
         return types;
     }
 
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
-        String[] encoded = PublicKeyEntry.toString(serverKey).split(" ");
         try {
-            refusal = check(encoded[0], Base64.getDecoder().decode(encoded[1]));
+            refusal = serverKey instanceof OpenSshCertificate cert ? checkCertificate(cert) : check(wireForm(serverKey));
         } catch (IOException e) {
-            refusal = new HostKeyNotVerifiable(HostKeyNotVerifiable.Reason.UNKNOWN, lookup, encoded[0],
+            refusal = new HostKeyNotVerifiable(HostKeyNotVerifiable.Reason.UNKNOWN, lookup, serverKey.getAlgorithm(),
                     "Cannot check the host key of " + lookup + ": " + e.getMessage());
         }
         return refusal == null;
+    }
+
+    /** A key's type name and wire encoding, as a known_hosts line holds them. */
+    private static String[] wireForm(PublicKey key) {
+        return PublicKeyEntry.toString(key).split(" ");
+    }
+
+    private HostKeyNotVerifiable check(String[] typeAndBase64) throws IOException {
+        return check(typeAndBase64[0], Base64.getDecoder().decode(typeAndBase64[1]));
+    }
+
+    /**
+     * Decides on a host certificate the key exchange has verified (CA signature, host type, validity,
+     * principals): accepted if a {@code @cert-authority} line trusts its CA for this host, refused if the
+     * CA or the key is {@code @revoked}; otherwise, as OpenSSH does, the certified key is checked as a
+     * plain host key.
+     *
+     * @param cert the server's certificate
+     * @return {@code null} to accept, else why not
+     * @throws IOException if a known_hosts file cannot be read or written
+     */
+    public HostKeyNotVerifiable checkCertificate(OpenSshCertificate cert) throws IOException {
+        String[] plain = wireForm(cert.getCertPubKey());
+        if (policy == HostKeyPolicy.TRUST_ALL_INSECURE) {
+            return null;
+        }
+        String[] ca = wireForm(cert.getCaPubKey());
+        byte[] caBlob = Base64.getDecoder().decode(ca[1]);
+        byte[] keyBlob = Base64.getDecoder().decode(plain[1]);
+        boolean trusted = false;
+        for (KnownHosts kh : files()) {
+            KnownHosts.Lookup l = kh.checkCertificate(lookup, caBlob, keyBlob);
+            if (l.verdict() == KnownHosts.Verdict.REVOKED) {
+                return new HostKeyNotVerifiable(HostKeyNotVerifiable.Reason.REVOKED, lookup,
+                        plain[0] + " " + KnownHosts.sha256Fingerprint(keyBlob), "Host certificate of " + lookup
+                                + " (CA " + ca[0] + " " + KnownHosts.sha256Fingerprint(caBlob) + ") is marked @revoked in "
+                                + kh.source() + ":" + l.entry().line() + "; refusing to connect.");
+            }
+            trusted |= l.verdict() == KnownHosts.Verdict.MATCH;
+        }
+        return trusted ? null : check(plain);
+    }
+
+    private List<KnownHosts> files() throws IOException {
+        List<KnownHosts> files = new ArrayList<>();
+        files.add(KnownHosts.read(userFile));
+        for (Path p : readOnlyFiles) {
+            files.add(KnownHosts.read(p));
+        }
+        return files;
     }
 
     /**
@@ -100,11 +156,7 @@ public final class HostKeyVerifier implements ServerKeyVerifier {
             return null;
         }
         String fingerprint = keyType + " " + KnownHosts.sha256Fingerprint(blob);
-        List<KnownHosts> files = new ArrayList<>();
-        files.add(KnownHosts.read(userFile));
-        for (Path p : readOnlyFiles) {
-            files.add(KnownHosts.read(p));
-        }
+        List<KnownHosts> files = files();
         // A revocation in any file wins; then a match in any file; then the most alarming verdict.
         KnownHosts.Lookup decided = new KnownHosts.Lookup(KnownHosts.Verdict.UNKNOWN, null);
         Path decidedIn = null;

@@ -52,7 +52,7 @@ public final class KnownHosts {
         NONE,
         /** {@code @revoked}: the key must never be accepted */
         REVOKED,
-        /** {@code @cert-authority}: a CA whose host certificates are trusted (parsed, not yet used) */
+        /** {@code @cert-authority}: a CA whose host certificates are trusted for the line's hosts */
         CERT_AUTHORITY
     }
 
@@ -257,6 +257,40 @@ public final class KnownHosts {
             return new Lookup(Verdict.CHANGED, sameType);
         }
         return otherType != null ? new Lookup(Verdict.OTHER_TYPES, otherType) : new Lookup(Verdict.UNKNOWN, null);
+    }
+
+    /**
+     * Checks a host certificate (whose signature, type, validity and principals the key exchange has
+     * already verified): trusted if a {@code @cert-authority} line for the host has its CA key, unless
+     * the CA key or the certified key is {@code @revoked}.
+     *
+     * @param lookup      the lookup name ({@link #lookupName})
+     * @param caBlob      the signing CA key's wire encoding
+     * @param certKeyBlob the certified host key's wire encoding
+     * @return {@link Verdict#MATCH}, {@link Verdict#REVOKED} or {@link Verdict#UNKNOWN}, with the deciding entry
+     */
+    public Lookup checkCertificate(String lookup, byte[] caBlob, byte[] certKeyBlob) {
+        for (Entry e : entries) {
+            if (e.marker() == Marker.REVOKED && (e.hasKey(caBlob) || e.hasKey(certKeyBlob))) {
+                return new Lookup(Verdict.REVOKED, e);
+            }
+        }
+        for (Entry e : entries) {
+            if (e.marker() == Marker.CERT_AUTHORITY && e.hasKey(caBlob) && e.matchesHost(lookup)) {
+                return new Lookup(Verdict.MATCH, e);
+            }
+        }
+        return new Lookup(Verdict.UNKNOWN, null);
+    }
+
+    /**
+     * Returns whether a {@code @cert-authority} line names this host.
+     *
+     * @param lookup the lookup name ({@link #lookupName})
+     * @return {@code true} if some CA is trusted for the host
+     */
+    public boolean hasCertAuthorityFor(String lookup) {
+        return entries.stream().anyMatch(e -> e.marker() == Marker.CERT_AUTHORITY && e.matchesHost(lookup));
     }
 
     /**

@@ -48,7 +48,7 @@ import org.apache.sshd.server.forward.TcpForwardingFilter;
  * than the rest of a session together); asyncssh without liboqs makes the same choice. Host keys: as
  * OpenSSH does, the types known_hosts already holds for the destination are asked for first, so a host
  * known by its RSA key is not refused because it offered Ed25519; then Ed25519 (cheapest to verify),
- * ECDSA, RSA; certificates last. The server's unsolicited {@code hostkeys-00@openssh.com} announcement
+ * ECDSA, RSA; host certificates first for a host a {@code @cert-authority} line names, last otherwise. The server's unsolicited {@code hostkeys-00@openssh.com} announcement
  * (every host key, parsed by MINA on each login and then unused) is not handled.
  */
 public final class MinaClient {
@@ -123,7 +123,10 @@ public final class MinaClient {
         return name.startsWith("diffie-hellman") ? 4 : 2;
     }
 
-    /** Host key algorithm preference: types known for the host, then Ed25519, ECDSA, RSA; certificates last. */
+    /**
+     * Host key algorithm preference: certificates first if a {@code @cert-authority} line names the host
+     * (last otherwise), then types known for the host, then Ed25519, ECDSA, RSA.
+     */
     static int hostKeyRank(String algorithm, Set<String> knownKeyTypes) {
         boolean cert = algorithm.contains("-cert-v01@");
         String keyType = algorithm.startsWith("rsa-sha2-") || algorithm.startsWith("ssh-rsa") ? "ssh-rsa"
@@ -131,7 +134,7 @@ public final class MinaClient {
         int rank = keyType.equals("ssh-ed25519") ? 0 : keyType.startsWith("ecdsa-") ? 1
                 : keyType.equals("ssh-rsa") ? 2 : 3;
         if (cert) {
-            rank += 10;
+            rank += knownKeyTypes.contains(HostKeyVerifier.CERT_AUTHORITY) ? -20 : 10;
         } else if (knownKeyTypes.contains(keyType)) {
             rank -= 10;
         }

@@ -19,6 +19,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.nio.file.StandardOpenOption;
+import org.apache.sshd.certificate.OpenSshCertificateBuilder;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,5 +168,66 @@ class HostKeyVerifierTest {
         assertThat(line).startsWith("|1|").doesNotContain("db.example").endsWith(" ssh-ed25519 " + ED_B64 + "\n");
         assertThat(verifier(HostKeyPolicy.STRICT, kh, "db.example", 2222).check("ssh-ed25519", ED)).isNull();
         assertThat(verifier(HostKeyPolicy.STRICT, kh, "db.example", 22).check("ssh-ed25519", ED)).isNotNull();
+    }
+
+    private static KeyPair ecKeyPair() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        return g.generateKeyPair();
+    }
+
+    private static OpenSshCertificate hostCert(KeyPair ca, PublicKey hostKey) throws Exception {
+        return OpenSshCertificateBuilder.hostCertificate().publicKey(hostKey).id("test-host").serial(7)
+                .principals(List.of("db.example")).validAfter(Instant.now().minusSeconds(60))
+                .validBefore(Instant.now().plusSeconds(3600)).sign(ca);
+    }
+
+    private static String line(String hosts, PublicKey key) {
+        return hosts + " " + PublicKeyEntry.toString(key) + "\n";
+    }
+
+    /** A host certificate from a CA that a @cert-authority line trusts for the host is accepted. */
+    @Test
+    void certificateFromTrustedAuthorityAccepted() throws Exception {
+        KeyPair ca = ecKeyPair();
+        KeyPair host = ecKeyPair();
+        Path kh = dir.resolve("known_hosts");
+        Files.writeString(kh, "@cert-authority *.example " + PublicKeyEntry.toString(ca.getPublic()) + "\n");
+        HostKeyVerifier v = verifier(HostKeyPolicy.STRICT, kh, "db.example", 22);
+        assertThat(v.knownKeyTypes()).contains(HostKeyVerifier.CERT_AUTHORITY);
+        assertThat(v.checkCertificate(hostCert(ca, host.getPublic()))).isNull();
+        assertThat(verifier(HostKeyPolicy.STRICT, kh, "db.other", 22).knownKeyTypes()).isEmpty();
+    }
+
+    /** An untrusted CA: as OpenSSH, the certified key is checked as a plain key (known: accepted; else refused). */
+    @Test
+    void certificateFromUnknownAuthorityFallsBackToThePlainKey() throws Exception {
+        KeyPair trusted = ecKeyPair();
+        KeyPair other = ecKeyPair();
+        KeyPair host = ecKeyPair();
+        Path kh = dir.resolve("known_hosts");
+        Files.writeString(kh, "@cert-authority db.example " + PublicKeyEntry.toString(trusted.getPublic()) + "\n");
+        HostKeyNotVerifiable e = verifier(HostKeyPolicy.STRICT, kh, "db.example", 22).checkCertificate(hostCert(other, host.getPublic()));
+        assertThat(e).isNotNull();
+        assertThat(e.why()).isEqualTo(HostKeyNotVerifiable.Reason.UNKNOWN);
+        Files.writeString(kh, line("db.example", host.getPublic()), StandardOpenOption.APPEND);
+        assertThat(verifier(HostKeyPolicy.STRICT, kh, "db.example", 22).checkCertificate(hostCert(other, host.getPublic())))
+                .isNull();
+    }
+
+    /** A revoked CA or a revoked certified key is refused even though the CA is trusted. */
+    @Test
+    void revokedAuthorityOrKeyRefused() throws Exception {
+        KeyPair ca = ecKeyPair();
+        KeyPair host = ecKeyPair();
+        Path kh = dir.resolve("known_hosts");
+        String trust = "@cert-authority db.example " + PublicKeyEntry.toString(ca.getPublic()) + "\n";
+        for (PublicKey revoked : List.of(ca.getPublic(), host.getPublic())) {
+            Files.writeString(kh, trust + "@revoked * " + PublicKeyEntry.toString(revoked) + "\n");
+            HostKeyNotVerifiable e = verifier(HostKeyPolicy.ACCEPT_NEW, kh, "db.example", 22)
+                    .checkCertificate(hostCert(ca, host.getPublic()));
+            assertThat(e.why()).isEqualTo(HostKeyNotVerifiable.Reason.REVOKED);
+            assertThat(e.getMessage()).contains("@revoked", kh + ":2");
+        }
     }
 }

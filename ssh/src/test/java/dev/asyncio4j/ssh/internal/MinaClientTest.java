@@ -32,5 +32,7 @@ class MinaClientTest {
                 "rsa-sha2-256", "ssh-ed25519-cert-v01@openssh.com");
         assertThat(byHostKey(Set.of("ssh-rsa"), offered)).containsExactly("rsa-sha2-512", "rsa-sha2-256", "ssh-ed25519",
                 "ecdsa-sha2-nistp256", "ssh-ed25519-cert-v01@openssh.com");
+        assertThat(byHostKey(Set.of(HostKeyVerifier.CERT_AUTHORITY, "ssh-rsa"), offered)).containsExactly(
+                "ssh-ed25519-cert-v01@openssh.com", "rsa-sha2-512", "rsa-sha2-256", "ssh-ed25519", "ecdsa-sha2-nistp256");
     }
 }
