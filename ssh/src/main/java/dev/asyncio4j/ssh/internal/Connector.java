@@ -36,7 +36,6 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * {@code SSH.connect}: resolves the destination from the options and {@code ~/.ssh/config}, loads keys
@@ -298,8 +297,8 @@ public final class Connector {
     private static SSHClientConnection handshake(Plan plan, java.net.InetSocketAddress address,
             List<AutoCloseable> owned) throws IOException {
         String where = plan.user() + "@" + plan.hostName() + ":" + plan.port();
-        ConnectFuture cf = MinaClient.get().connect(plan.user(), address,
-                MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket(), plan.knownKeyTypes())), null);
+        ConnectFuture cf = MinaClient.get().connect(plan.user(), address, MinaClient.contextOf(new MinaClient.Context(
+                plan.verifier(), plan.agentSocket(), plan.knownKeyTypes(), plan.keepalive(), plan.keepaliveMax())), null);
         try {
             MinaFutures.await(cf, plan.connectTimeout());
         } catch (TimeoutError e) {
@@ -332,7 +331,9 @@ public final class Connector {
                 throw loginFailure(af.getException(), plan, where);
             }
             ok = true;
-            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), owned);
+            SessionLoss loss = new SessionLoss(plan.host(), plan.hostName() + ":" + plan.port(), plan.keepalive(),
+                    plan.keepaliveMax());
+            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), loss, owned);
         } finally {
             if (!ok) {
                 session.close(true);
@@ -347,10 +348,6 @@ public final class Connector {
         if (plan.password() != null) {
             session.addPasswordIdentity(plan.password());
             session.setUserInteraction(new PasswordPrompts(plan.password()));
-        }
-        if (plan.keepalive() != null) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, plan.keepalive());
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, plan.keepaliveMax());
         }
     }
 
@@ -396,7 +393,7 @@ public final class Connector {
         return new PermissionDenied(where + ": permission denied (offered " + String.join("; ", offered) + ")", error);
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

@@ -37,16 +37,20 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     private final String user;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Semaphore sessions;
+    private final SessionLoss loss;
 
     /**
      * Wraps an authenticated session.
      *
+     * @param loss  records why the session ends, for {@link ConnectionLost} messages
      * @param owned what this connection closes after its session (a jump host's forwarding and
      *              connection), in order
      */
-    DefaultSSHClientConnection(ClientSession session, String host, String user, int maxSessions,
+    DefaultSSHClientConnection(ClientSession session, String host, String user, int maxSessions, SessionLoss loss,
             List<AutoCloseable> owned) {
         this.session = session;
+        this.loss = loss;
+        session.addSessionListener(loss);
         this.sessions = new Semaphore(maxSessions);
         this.host = host;
         this.user = user;
@@ -69,6 +73,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     /** Waits (FIFO) for one of the connection's channel slots, opens the channel; the slot is freed on close. */
     @Override
     public SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException {
+        requireOpen("before '" + command + "' started");
         sessions.acquire();
         boolean opened = false;
         try {
@@ -83,8 +88,16 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     }
 
     private SSHClientProcess open(String command, SSHRunOptions options) throws IOException {
-        ChannelExec channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
-                options.env());
+        ChannelExec channel;
+        try {
+            channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
+                    options.env());
+        } catch (IllegalStateException e) { // MINA registers no channel on a closing session
+            if (isOpen()) {
+                throw e;
+            }
+            throw loss.lost("before '" + command + "' started", e);
+        }
         channel.setStreaming(StreamingChannel.Streaming.Async);
         OpenFuture opened;
         try {
@@ -99,7 +112,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             channel.close(true);
             throw openFailure(opened.getException(), command);
         }
-        return new DefaultSSHClientProcess(session, channel, command, host, sessions::release);
+        return new DefaultSSHClientProcess(session, channel, command, host, loss, sessions::release);
     }
 
     @Override
@@ -149,7 +162,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     private IOException lostOr(IOException e, String command) {
         if (!session.isOpen()) {
-            return new ConnectionLost("connection to " + host + " lost before '" + command + "' started", e);
+            return loss.lost("before '" + command + "' started", e);
         }
         return e;
     }
@@ -160,7 +173,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
                     + e.getMessage(), e);
         }
         if (!session.isOpen()) {
-            return new ConnectionLost("connection to " + host + " lost before '" + command + "' started", error);
+            return loss.lost("before '" + command + "' started", error);
         }
         return new SSHException("cannot open a channel for '" + command + "' on " + host + ": "
                 + (error == null ? "unknown error" : error.getMessage()), error);
@@ -168,8 +181,16 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     @Override
     public SFTPClient startSftpClient() throws IOException {
+        requireOpen("before an SFTP session started");
         sessions.acquire();
         return DefaultSFTPClient.open(session, host, sessions::release);
+    }
+
+    /** A lost (or closed) connection refuses new channels at once, saying why it ended. */
+    private void requireOpen(String what) throws ConnectionLost {
+        if (!isOpen()) {
+            throw loss.lost(what, null);
+        }
     }
 
     @Override
@@ -209,6 +230,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     @Override
     public void close() {
+        loss.closing();
         MinaFutures.closeGracefully(session, CLOSE_WAIT);
     }
 
