@@ -187,6 +187,9 @@ public final class Connector {
             }
         }
         Duration connectTimeout = o.connectTimeout() != null ? o.connectTimeout() : cfg.connectTimeout();
+        // keepalive(...) sets interval and count together; otherwise both come from the config
+        Duration keepalive = o.keepaliveInterval() != null ? o.keepaliveInterval() : cfg.serverAliveInterval();
+        int keepaliveMax = o.keepaliveInterval() != null ? o.keepaliveCountMax() : cfg.serverAliveCountMax();
         // Name resolution blocks, so it happens here, on the executor, and so does MINA's first start.
         // Behind a jump host the name is resolved by the jump host.
         java.net.InetSocketAddress address = proxyJump != null ? java.net.InetSocketAddress.createUnresolved(hostName, port)
@@ -197,7 +200,7 @@ public final class Connector {
         MinaClient.get();
         return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
                 Set.copyOf(verifier.knownKeyTypes()),
-                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump, o.maxSessions(),
+                connectTimeout, o.loginTimeout(), keepalive, keepaliveMax, proxyJump, o.maxSessions(),
                 o.maxStartups());
     }
 
