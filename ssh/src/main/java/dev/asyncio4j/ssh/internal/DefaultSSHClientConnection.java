@@ -31,6 +31,8 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 /** {@link SSHClientConnection} on a MINA {@link ClientSession}. */
 final class DefaultSSHClientConnection implements SSHClientConnection {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** A terminal's default EOF character, ^D. */
+    private static final byte EOT = 4;
 
     private final ClientSession session;
     private final String host;
@@ -90,8 +92,8 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     private SSHClientProcess open(String command, SSHRunOptions options) throws IOException {
         ChannelExec channel;
         try {
-            channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
-                    options.env());
+            channel = session.createExecChannel(command, options.pty() ? terminal() : null, options.env());
+            channel.setUsePty(options.pty());
         } catch (IllegalStateException e) { // MINA registers no channel on a closing session
             if (isOpen()) {
                 throw e;
@@ -115,6 +117,19 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         return new DefaultSSHClientProcess(session, channel, command, host, loss, sessions::release);
     }
 
+    /**
+     * The pseudo-terminal a pty command gets: an 80x24 {@code xterm} with MINA's default modes (echo,
+     * canonical input, signal characters). MINA would otherwise take the type from this JVM's
+     * {@code $TERM}.
+     */
+    private static PtyChannelConfiguration terminal() {
+        PtyChannelConfiguration pty = new PtyChannelConfiguration();
+        pty.setPtyType("xterm");
+        pty.setPtyColumns(80);
+        pty.setPtyLines(24);
+        return pty;
+    }
+
     @Override
     public SSHCompletedProcess run(String command, SSHRunOptions options) throws IOException {
         String sudo = options.sudoPassword();
@@ -122,7 +137,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         byte[] input = sudo == null ? options.input() : Sudo.input(sudo, options.input());
         byte[][] output;
         try {
-            output = Asyncio.timeout(options.timeout(), scope -> collect(p, input));
+            output = Asyncio.timeout(options.timeout(), scope -> collect(p, input, options.pty()));
         } catch (TimeoutError e) {
             throw new TimeoutError("'" + command + "' on " + host + " did not finish within " + options.timeout()
                     + "; its channel was closed");
@@ -140,11 +155,17 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     }
 
     /** Feeds the input, reads stdout here and stderr in a task, then waits for the exit. */
-    private static byte[][] collect(SSHClientProcess p, byte[] input) throws IOException {
+    private static byte[][] collect(SSHClientProcess p, byte[] input, boolean pty) throws IOException {
         Task<byte[]> err = Asyncio.createTask(() -> p.stderr().read(-1), "stderr of " + p.command());
         try {
             if (input != null) {
                 p.stdin().write(input);
+            }
+            if (pty) {
+                // A terminal never passes the channel's EOF on (sshd cannot close one direction of a pty);
+                // its EOF character does: once at the start of a line, twice after a partial one.
+                boolean partial = input != null && input.length > 0 && input[input.length - 1] != '\n';
+                p.stdin().write(partial ? new byte[] {EOT, EOT} : new byte[] {EOT});
             }
             p.stdin().writeEof();
             byte[] out = p.stdout().read(-1);

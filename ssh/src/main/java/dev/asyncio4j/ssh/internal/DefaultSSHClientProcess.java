@@ -140,7 +140,7 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
 
     @Override
     public int waitExit() throws IOException {
-        Asyncio.await(exited);
+        Asyncio.await(Asyncio.shield(exited)); // a cancelled wait must not cancel the exit itself
         if (exitStatus == null && exitSignal == null && connectionLost()) {
             throw lost(null);
         }
