@@ -53,9 +53,9 @@ class SSHKeepaliveRealSshdTest {
 
     /**
      * When the server stops answering, a connection with keepalive 1 s x 2 fails on its own (MINA gives
-     * up at the third tick, the 60 s guard only catches a hang): a run()
-     * waiting for output and a createProcess reader both get ConnectionLost naming the unanswered
-     * keepalives, the connection reports closed, and a later command fails at once with ConnectionLost.
+     * up at the third tick; the 60 s guard only catches a hang): a run() waiting for output and a
+     * createProcess reader both get ConnectionLost naming the unanswered keepalives, the connection
+     * reports closed, a later command fails at once with ConnectionLost, and no task is left behind.
      */
     @Test
     void blackHoleFailsPendingOperationsWithConnectionLost() throws Exception {
@@ -90,17 +90,17 @@ class SSHKeepaliveRealSshdTest {
 
     /**
      * With a live server, keepalives flow while the connection is idle for several intervals and are
-     * answered: the connection stays usable.
+     * answered: the connection stays usable (unanswered, the fourth tick at 2 s would have closed it).
      */
     @Test
     void liveServerKeepsIdleConnectionUp() throws Exception {
         try (BlackHoleRelay relay = new BlackHoleRelay(env.host(), env.port("main"))) {
             Asyncio.run(() -> {
                 try (SSHClientConnection conn = SSH.connect(env.host(),
-                        options(relay).keepalive(Duration.ofMillis(300), 1))) {
+                        options(relay).keepalive(Duration.ofMillis(500), 3))) {
                     assertThat(conn.run("echo before").stdout()).isEqualTo("before\n");
                     long sent = relay.upstreamBytes();
-                    Asyncio.sleep(Duration.ofSeconds(3));
+                    Asyncio.sleep(Duration.ofMillis(2500));
                     assertThat(relay.upstreamBytes()).as("keepalives sent while idle").isGreaterThan(sent);
                     assertThat(conn.isOpen()).isTrue();
                     assertThat(conn.run("echo after").stdout()).isEqualTo("after\n");
@@ -113,11 +113,11 @@ class SSHKeepaliveRealSshdTest {
     /** Keepalives interleaved with a command's output leave the output and exit status intact. */
     @Test
     void keepalivesDoNotDisturbOutput() {
-        String expected = IntStream.rangeClosed(1, 20).mapToObj(i -> i + "\n").collect(Collectors.joining());
+        String expected = IntStream.rangeClosed(1, 10).mapToObj(i -> i + "\n").collect(Collectors.joining());
         SSHCompletedProcess p = Asyncio.run(() -> {
             try (SSHClientConnection conn = SSH.connect(env.host(),
-                    options().keepalive(Duration.ofMillis(100), 1))) {
-                return conn.run("for i in $(seq 1 20); do echo $i; sleep 0.1; done; seq 1 100000 | md5sum >&2");
+                    options().keepalive(Duration.ofMillis(200), 3))) {
+                return conn.run("for i in $(seq 1 10); do echo $i; sleep 0.1; done; seq 1 100000 | md5sum >&2");
             }
         });
         assertThat(p.stdout()).isEqualTo(expected);

@@ -123,9 +123,10 @@ public final class MinaClient {
      * Turns on MINA's client heartbeat for one session, as OpenSSH's ServerAliveInterval /
      * ServerAliveCountMax: every {@code interval} a {@code keepalive@openssh.com} global request with
      * want-reply (the server answers any request, known or not); any reply resets the count, and when
-     * {@code max} have gone unanswered the next tick fails the session ({@link #KEEPALIVE_FAILURE}). MINA
-     * reads these settings when it builds the session's connection service, inside the session's
-     * constructor, so they must be set from {@code sessionEstablished}, not on the finished session.
+     * {@code max} have gone unanswered the next tick fails the session ({@link SessionLoss} names that
+     * failure). MINA reads these settings when it builds the session's connection service, inside the
+     * session's constructor, so they must be set from {@code sessionEstablished}, not on the finished
+     * session (where they were silently ignored).
      */
     private static void keepalive(Session session, Duration interval, int max) {
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, interval);
