@@ -1,8 +1,9 @@
 package dev.asyncio4j.ssh;
 
 /**
- * The connection closed underneath an operation: the server died, the network dropped it, or the
- * connection was closed while a command was still running.
+ * The connection closed underneath an operation: the server died, the network dropped it, keepalives
+ * went unanswered ({@link SSHOptions#keepalive}), or the connection was closed while a command was
+ * still running. The message says which when it is known.
  */
 public final class ConnectionLost extends DisconnectError {
     private static final long serialVersionUID = 1L;

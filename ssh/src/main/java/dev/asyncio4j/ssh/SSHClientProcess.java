@@ -27,7 +27,10 @@ public interface SSHClientProcess extends AutoCloseable {
     /** @return the command line */
     String command();
 
-    /** @return the remote stdin; {@code writeEof()} (or {@code close()}) sends EOF */
+    /**
+     * @return the remote stdin; {@code writeEof()} (or {@code close()}) sends EOF, which a command on a
+     *         pty does not see (see {@link SSHRunOptions#pty})
+     */
     StreamWriter stdin();
 
     /** @return the remote stdout (with a pty, stderr arrives here too) */
@@ -51,7 +54,10 @@ public interface SSHClientProcess extends AutoCloseable {
     String exitSignal();
 
     /**
-     * Asks the server to deliver a signal (RFC 4254 6.9; OpenSSH honours it for commands without a pty).
+     * Asks the server to deliver a signal (RFC 4254 6.9). OpenSSH (7.9 and later) sends it to the
+     * command's process group, with or without a pty; a server that does not support signals ignores
+     * the request, and nothing reports that. With a pty, writing ^C ({@code 0x03}) to stdin interrupts
+     * the foreground command as a terminal does.
      *
      * @param name the signal without {@code SIG}, e.g. {@code "TERM"}
      * @throws IOException if the request cannot be sent
@@ -76,7 +82,11 @@ public interface SSHClientProcess extends AutoCloseable {
         sendSignal("KILL");
     }
 
-    /** Closes the channel at once (the remote command sees a hang-up); does not wait. */
+    /**
+     * Closes the channel at once; does not wait. OpenSSH does not end the command for that: without a
+     * pty it sees end-of-file on stdin and a broken pipe when it writes, with a pty nothing until the
+     * whole connection closes and the terminal is hung up. {@link #terminate()} first to end it.
+     */
     @Override
     void close();
 }

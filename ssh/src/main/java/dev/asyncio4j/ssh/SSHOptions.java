@@ -261,12 +261,20 @@ public final class SSHOptions {
     }
 
     /**
-     * Sends a keepalive request after this much silence; after {@code countMax} unanswered ones the
-     * connection is closed (asyncssh's {@code keepalive_interval} / {@code keepalive_count_max}).
+     * Detects a dead network or server: sends a keepalive request every {@code interval}, and when
+     * {@code countMax} in a row have gone unanswered, closes the connection at the next one, about
+     * {@code interval * (countMax + 1)} after the server went silent. Everything pending on the
+     * connection then fails with {@link ConnectionLost}, whose message names the unanswered keepalives.
+     * OpenSSH's {@code ServerAliveInterval} / {@code ServerAliveCountMax}, asyncssh's
+     * {@code keepalive_interval} / {@code keepalive_count_max}. Default: the config's
+     * {@code ServerAliveInterval} and {@code ServerAliveCountMax}, else none; without keepalive an idle
+     * connection stays up however long it is idle, and one whose server vanished without closing TCP
+     * waits forever.
      *
      * @param interval a positive duration
      * @param countMax unanswered requests tolerated, at least 1
      * @return a modified copy
+     * @throws IllegalArgumentException if {@code interval} is not positive or {@code countMax} is below 1
      */
     public SSHOptions keepalive(Duration interval, int countMax) {
         if (countMax < 1) {
@@ -412,7 +420,7 @@ public final class SSHOptions {
         return loginTimeout;
     }
 
-    /** @return the keepalive interval, or {@code null} for none */
+    /** @return the keepalive interval, or {@code null} for the config's (else none) */
     public Duration keepaliveInterval() {
         return keepaliveInterval;
     }

@@ -102,7 +102,12 @@ public final class SSHRunOptions {
     }
 
     /**
-     * Requests a pseudo-terminal (stdout and stderr then arrive merged on stdout).
+     * Requests a pseudo-terminal: an 80x24 {@code xterm} (asyncssh's {@code term_type}), as {@code ssh -t}
+     * gives. The command then sees a terminal, and its output changes as on one: stderr arrives merged
+     * into stdout, {@code \n} arrives as {@code \r\n}, and input is echoed back on stdout. The terminal
+     * ignores the channel's end-of-file, so {@code run} ends its input with the terminal's EOF character
+     * (^D); with {@link SSHClientConnection#createProcess(String, SSHRunOptions) createProcess}, write
+     * {@code 0x04} at the start of a line to end the input, or {@code 0x03} (^C) to interrupt the command.
      *
      * @param pty whether to request one
      * @return a modified copy

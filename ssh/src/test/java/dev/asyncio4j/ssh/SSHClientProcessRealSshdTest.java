@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.IncompleteReadError;
 import dev.asyncio4j.Task;
+import dev.asyncio4j.TimeoutError;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,6 +161,21 @@ class SSHClientProcessRealSshdTest {
                 assertThat(p.waitExit()).isEqualTo(-15);
                 assertThat(p.exitSignal()).isEqualTo("TERM");
                 assertThat(p.exitStatus()).isNull();
+            }
+        });
+    }
+
+    /** A wait for the exit that times out leaves the process waitable: the exit is still reported. */
+    @Test
+    void timedOutWaitExitCanBeRetried() {
+        withConnection(conn -> {
+            try (SSHClientProcess p = conn.createProcess("echo ready; exec sleep 600")) {
+                assertThat(new String(p.stdout().readline(), UTF_8)).isEqualTo("ready\n");
+                assertThatThrownBy(() -> Asyncio.timeout(Duration.ofMillis(200), scope -> p.waitExit()))
+                        .isInstanceOf(TimeoutError.class);
+                p.terminate();
+                assertThat(p.waitExit()).isEqualTo(-15);
+                assertThat(p.exitSignal()).isEqualTo("TERM");
             }
         });
     }

@@ -57,6 +57,22 @@ class SSHConnectTest {
     }
 
     @Test
+    void keepaliveArgumentsAreChecked() {
+        SSHOptions o = SSHOptions.defaults();
+        assertThatThrownBy(() -> o.keepalive(Duration.ZERO, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keepalive interval must be positive, got PT0S");
+        assertThatThrownBy(() -> o.keepalive(Duration.ofSeconds(-5), 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keepalive interval must be positive, got PT-5S");
+        assertThatThrownBy(() -> o.keepalive(Duration.ofSeconds(15), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keepalive countMax must be at least 1, got 0");
+        assertThatThrownBy(() -> o.keepalive(null, 3)).isInstanceOf(NullPointerException.class);
+        SSHOptions k = o.keepalive(Duration.ofSeconds(15), 2);
+        assertThat(k.keepaliveInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(k.keepaliveCountMax()).isEqualTo(2);
+        assertThat(o.keepaliveInterval()).isNull();
+    }
+
+    @Test
     void connectOutsideATaskIsRefused() {
         assertThatThrownBy(() -> SSH.connect("127.0.0.1")).isInstanceOf(IllegalStateException.class);
     }

@@ -5,6 +5,7 @@ import dev.asyncio4j.Protocol;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -22,6 +23,7 @@ final class ChannelReadTransport extends ChannelPipe {
     private final IoInputStream in;
     private final String name;
     private final Function<Throwable, Throwable> errorMapper;
+    private final Supplier<Throwable> endError;
     private boolean paused;
     private boolean inFlight;
     private boolean done;
@@ -34,13 +36,17 @@ final class ChannelReadTransport extends ChannelPipe {
      * @param name        for messages, e.g. {@code "stdout"}
      * @param channel     the channel's description, for {@code getExtraInfo("channel")}
      * @param errorMapper turns a MINA read failure into what the reader should throw
+     * @param endError    asked at the end of the stream: the error the reader should throw because the
+     *                    stream was cut short (e.g. the connection was lost before the peer's EOF), or
+     *                    {@code null} for a clean end of file
      */
     ChannelReadTransport(EventLoop loop, IoInputStream in, String name, String channel,
-            Function<Throwable, Throwable> errorMapper) {
+            Function<Throwable, Throwable> errorMapper, Supplier<Throwable> endError) {
         super(loop, channel);
         this.in = in;
         this.name = name;
         this.errorMapper = errorMapper;
+        this.endError = endError;
     }
 
     @Override
@@ -65,7 +71,8 @@ final class ChannelReadTransport extends ChannelPipe {
         }
         Throwable error = f.getException();
         if (error instanceof EOFException || (error == null && f.getRead() < 0)) {
-            finish(null, true);
+            Throwable cut = endError.get();
+            finish(cut, cut == null);
             return;
         }
         if (error != null) {

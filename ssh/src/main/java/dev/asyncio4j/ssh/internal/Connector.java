@@ -38,7 +38,6 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * {@code SSH.connect}: resolves the destination from the options and {@code ~/.ssh/config}, loads keys
@@ -191,6 +190,9 @@ public final class Connector {
             }
         }
         Duration connectTimeout = o.connectTimeout() != null ? o.connectTimeout() : cfg.connectTimeout();
+        // keepalive(...) sets interval and count together; otherwise both come from the config
+        Duration keepalive = o.keepaliveInterval() != null ? o.keepaliveInterval() : cfg.serverAliveInterval();
+        int keepaliveMax = o.keepaliveInterval() != null ? o.keepaliveCountMax() : cfg.serverAliveCountMax();
         // Name resolution blocks, so it happens here, on the executor, and so does MINA's first start.
         // Behind a jump host the name is resolved by the jump host.
         java.net.InetSocketAddress address = proxyJump != null ? java.net.InetSocketAddress.createUnresolved(hostName, port)
@@ -201,7 +203,7 @@ public final class Connector {
         MinaClient.get();
         return new Plan(host, hostName, address, port, user, List.copyOf(keys), summary, o.password(), agent, verifier,
                 Set.copyOf(verifier.knownKeyTypes()),
-                connectTimeout, o.loginTimeout(), o.keepaliveInterval(), o.keepaliveCountMax(), proxyJump, o.maxSessions(),
+                connectTimeout, o.loginTimeout(), keepalive, keepaliveMax, proxyJump, o.maxSessions(),
                 o.maxStartups());
     }
 
@@ -326,8 +328,8 @@ public final class Connector {
     private static SSHClientConnection handshake(Plan plan, java.net.InetSocketAddress address,
             List<AutoCloseable> owned) throws IOException {
         String where = plan.user() + "@" + plan.hostName() + ":" + plan.port();
-        ConnectFuture cf = MinaClient.get().connect(plan.user(), address,
-                MinaClient.contextOf(new MinaClient.Context(plan.verifier(), plan.agentSocket(), plan.knownKeyTypes())), null);
+        ConnectFuture cf = MinaClient.get().connect(plan.user(), address, MinaClient.contextOf(new MinaClient.Context(
+                plan.verifier(), plan.agentSocket(), plan.knownKeyTypes(), plan.keepalive(), plan.keepaliveMax())), null);
         try {
             MinaFutures.await(cf, plan.connectTimeout());
         } catch (TimeoutError e) {
@@ -363,7 +365,9 @@ public final class Connector {
                 throw loginFailure(af.getException(), plan, where);
             }
             ok = true;
-            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), owned);
+            SessionLoss loss = new SessionLoss(plan.host(), plan.hostName() + ":" + plan.port(), plan.keepalive(),
+                    plan.keepaliveMax());
+            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), loss, owned);
         } finally {
             if (!ok) {
                 session.close(true);
@@ -378,10 +382,6 @@ public final class Connector {
         if (plan.password() != null) {
             session.addPasswordIdentity(plan.password());
             session.setUserInteraction(new PasswordPrompts(plan.password()));
-        }
-        if (plan.keepalive() != null) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, plan.keepalive());
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, plan.keepaliveMax());
         }
     }
 
@@ -427,7 +427,7 @@ public final class Connector {
         return new PermissionDenied(where + ": permission denied (offered " + String.join("; ", offered) + ")", error);
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

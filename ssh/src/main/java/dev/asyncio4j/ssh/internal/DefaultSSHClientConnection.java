@@ -35,12 +35,15 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     /** How long after a close a refusal may still be the server catching up; the first retry's delay. */
     private static final Duration RECENT_CLOSE = Duration.ofSeconds(2);
     private static final Duration SERVER_LAG = Duration.ofMillis(10);
+    /** A terminal's default EOF character, ^D. */
+    private static final byte EOT = 4;
 
     private final ClientSession session;
     private final String host;
     private final String user;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Semaphore sessions;
+    private final SessionLoss loss;
     /** Channels open now; the time the last one closed; set (and replaced) whenever one closes. */
     private int openChannels;
     private long lastCloseNanos;
@@ -49,12 +52,15 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     /**
      * Wraps an authenticated session.
      *
+     * @param loss  records why the session ends, for {@link ConnectionLost} messages
      * @param owned what this connection closes after its session (a jump host's forwarding and
      *              connection), in order
      */
-    DefaultSSHClientConnection(ClientSession session, String host, String user, int maxSessions,
+    DefaultSSHClientConnection(ClientSession session, String host, String user, int maxSessions, SessionLoss loss,
             List<AutoCloseable> owned) {
         this.session = session;
+        this.loss = loss;
+        session.addSessionListener(loss);
         this.sessions = new Semaphore(maxSessions);
         this.host = host;
         this.user = user;
@@ -82,6 +88,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
      */
     @Override
     public SSHClientProcess createProcess(String command, SSHRunOptions options) throws IOException {
+        requireOpen("before '" + command + "' started");
         sessions.acquire();
         boolean opened = false;
         try {
@@ -120,8 +127,16 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     }
 
     private SSHClientProcess open(String command, SSHRunOptions options) throws IOException {
-        ChannelExec channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
-                options.env());
+        ChannelExec channel;
+        try {
+            channel = session.createExecChannel(command, options.pty() ? terminal() : null, options.env());
+            channel.setUsePty(options.pty());
+        } catch (IllegalStateException e) { // MINA registers no channel on a closing session
+            if (isOpen()) {
+                throw e;
+            }
+            throw loss.lost("before '" + command + "' started", e);
+        }
         channel.setStreaming(StreamingChannel.Streaming.Async);
         OpenFuture opened;
         try {
@@ -137,7 +152,20 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             throw openFailure(opened.getException(), command);
         }
         openChannels++;
-        return new DefaultSSHClientProcess(session, channel, command, host, this::channelClosed);
+        return new DefaultSSHClientProcess(session, channel, command, host, loss, this::channelClosed);
+    }
+
+    /**
+     * The pseudo-terminal a pty command gets: an 80x24 {@code xterm} with MINA's default modes (echo,
+     * canonical input, signal characters). MINA would otherwise take the type from this JVM's
+     * {@code $TERM}.
+     */
+    private static PtyChannelConfiguration terminal() {
+        PtyChannelConfiguration pty = new PtyChannelConfiguration();
+        pty.setPtyType("xterm");
+        pty.setPtyColumns(80);
+        pty.setPtyLines(24);
+        return pty;
     }
 
     @Override
@@ -147,7 +175,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         byte[] input = sudo == null ? options.input() : Sudo.input(sudo, options.input());
         byte[][] output;
         try {
-            output = Asyncio.timeout(options.timeout(), scope -> collect(p, input));
+            output = Asyncio.timeout(options.timeout(), scope -> collect(p, input, options.pty()));
         } catch (TimeoutError e) {
             throw new TimeoutError("'" + command + "' on " + host + " did not finish within " + options.timeout()
                     + "; its channel was closed");
@@ -165,11 +193,17 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     }
 
     /** Feeds the input, reads stdout here and stderr in a task, then waits for the exit. */
-    private static byte[][] collect(SSHClientProcess p, byte[] input) throws IOException {
+    private static byte[][] collect(SSHClientProcess p, byte[] input, boolean pty) throws IOException {
         Task<byte[]> err = Asyncio.createTask(() -> p.stderr().read(-1), "stderr of " + p.command());
         try {
             if (input != null) {
                 p.stdin().write(input);
+            }
+            if (pty) {
+                // A terminal never passes the channel's EOF on (sshd cannot close one direction of a pty);
+                // its EOF character does: once at the start of a line, twice after a partial one.
+                boolean partial = input != null && input.length > 0 && input[input.length - 1] != '\n';
+                p.stdin().write(partial ? new byte[] {EOT, EOT} : new byte[] {EOT});
             }
             p.stdin().writeEof();
             byte[] out = p.stdout().read(-1);
@@ -187,7 +221,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     private IOException lostOr(IOException e, String command) {
         if (!session.isOpen()) {
-            return new ConnectionLost("connection to " + host + " lost before '" + command + "' started", e);
+            return loss.lost("before '" + command + "' started", e);
         }
         return e;
     }
@@ -198,7 +232,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
                     + e.getMessage(), e);
         }
         if (!session.isOpen()) {
-            return new ConnectionLost("connection to " + host + " lost before '" + command + "' started", error);
+            return loss.lost("before '" + command + "' started", error);
         }
         return new SSHException("cannot open a channel for '" + command + "' on " + host + ": "
                 + (error == null ? "unknown error" : error.getMessage()), error);
@@ -206,8 +240,16 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     @Override
     public SFTPClient startSftpClient() throws IOException {
+        requireOpen("before an SFTP session started");
         sessions.acquire();
         return DefaultSFTPClient.open(session, host, sessions::release);
+    }
+
+    /** A lost (or closed) connection refuses new channels at once, saying why it ended. */
+    private void requireOpen(String what) throws ConnectionLost {
+        if (!isOpen()) {
+            throw loss.lost(what, null);
+        }
     }
 
     @Override
@@ -247,6 +289,7 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
 
     @Override
     public void close() {
+        loss.closing();
         MinaFutures.closeGracefully(session, CLOSE_WAIT);
     }
 

@@ -40,16 +40,20 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
     private final ChannelWriteTransport stdinTransport;
     private final Future<Void> exited;
     private final Runnable releaseSlot;
+    private final SessionLoss loss;
     private Integer exitStatus;
     private String exitSignal;
 
     /**
      * Starts the streams of an open channel.
      *
+     * @param loss     why the connection ended, for {@link ConnectionLost} messages
      * @param onClosed run on the loop once the channel has closed (frees the connection's slot)
      */
-    DefaultSSHClientProcess(ClientSession session, ChannelExec channel, String command, String host, Runnable onClosed) {
+    DefaultSSHClientProcess(ClientSession session, ChannelExec channel, String command, String host, SessionLoss loss,
+            Runnable onClosed) {
         this.session = session;
+        this.loss = loss;
         this.releaseSlot = onClosed;
         this.channel = channel;
         this.command = command;
@@ -57,9 +61,9 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
         EventLoop loop = Asyncio.getRunningLoop();
         exited = loop.createFuture();
         String description = "'" + command + "' on " + host;
-        new ChannelReadTransport(loop, channel.getAsyncOut(), "stdout", description, this::streamError)
+        new ChannelReadTransport(loop, channel.getAsyncOut(), "stdout", description, this::streamError, this::cutShort)
                 .start(new StreamProtocol(stdout));
-        new ChannelReadTransport(loop, channel.getAsyncErr(), "stderr", description, this::streamError)
+        new ChannelReadTransport(loop, channel.getAsyncErr(), "stderr", description, this::streamError, this::cutShort)
                 .start(new StreamProtocol(stderr));
         StreamProtocol stdinProtocol = new StreamProtocol(null);
         stdinTransport = new ChannelWriteTransport(loop, channel.getAsyncIn(), description, this::streamError);
@@ -99,7 +103,12 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
     }
 
     private ConnectionLost lost(Throwable cause) {
-        return new ConnectionLost("connection to " + host + " lost while running '" + command + "'", cause);
+        return loss.lost("while running '" + command + "'", cause);
+    }
+
+    /** An output stream that ends without the server's EOF because the connection dropped was cut short. */
+    private Throwable cutShort() {
+        return !channel.isEofSignalled() && connectionLost() ? lost(null) : null;
     }
 
     private Throwable streamError(Throwable error) {
@@ -131,7 +140,7 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
 
     @Override
     public int waitExit() throws IOException {
-        Asyncio.await(exited);
+        Asyncio.await(Asyncio.shield(exited)); // a cancelled wait must not cancel the exit itself
         if (exitStatus == null && exitSignal == null && connectionLost()) {
             throw lost(null);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,7 +40,9 @@ import org.apache.sshd.server.forward.TcpForwardingFilter;
  * weaken security or read files behind our back replaced: the server key verifier and the agent are
  * per-connection objects found through the connection context ({@link #CONTEXT}); with none, every
  * host key is refused. No ~/.ssh/config resolution, no default key files, no key passwords from MINA.
- * TCP_NODELAY is on (MINA leaves it off, which costs delayed-ACK waits on every exchange).
+ * TCP_NODELAY is on (MINA leaves it off, which costs delayed-ACK waits on every exchange). MINA's
+ * ten-minute idle timeout is off: as with OpenSSH's ssh, an idle connection stays up until the server or
+ * the network drops it, and keepalive ({@link Context#keepalive}) is how a dead network is noticed.
  *
  * <p>Algorithm preferences differ from MINA's in two ways, both measured with {@code ssh-fanout}.
  * Key exchange: the hybrid post-quantum {@code mlkem768x25519-sha256} first (cheap), then
@@ -58,8 +61,11 @@ public final class MinaClient {
      * @param verifier      decides on the server's host key
      * @param agentSocket   the agent to use, or {@code null}
      * @param knownKeyTypes the host key types known_hosts holds for this destination (offered first)
+     * @param keepalive     the keepalive interval, or {@code null} for none
+     * @param keepaliveMax  unanswered keepalives tolerated
      */
-    public record Context(HostKeyVerifier verifier, Path agentSocket, Set<String> knownKeyTypes) {
+    public record Context(HostKeyVerifier verifier, Path agentSocket, Set<String> knownKeyTypes, Duration keepalive,
+            int keepaliveMax) {
     }
 
     /** The connection-context key under which {@link Context} is stored. */
@@ -86,6 +92,7 @@ public final class MinaClient {
             c.setForwardingFilter(ForwardingFilter.asForwardingFilter(RejectAllForwardingFilter.INSTANCE,
                     RejectAllForwardingFilter.INSTANCE, new RemoteForwardsOnly()));
             CoreModuleProperties.TCP_NODELAY.set(c, true);
+            CoreModuleProperties.IDLE_TIMEOUT.set(c, Duration.ZERO);
             List<KeyExchangeFactory> kex = new ArrayList<>(c.getKeyExchangeFactories());
             kex.sort(Comparator.comparingInt(f -> kexRank(f.getName())));
             c.setKeyExchangeFactories(kex);
@@ -96,6 +103,9 @@ public final class MinaClient {
                 @Override
                 public void sessionEstablished(Session session) {
                     Context ctx = context(session);
+                    if (ctx != null && ctx.keepalive() != null) {
+                        keepalive(session, ctx.keepalive(), ctx.keepaliveMax());
+                    }
                     if (ctx != null && session instanceof ClientSession cs) {
                         List<NamedFactory<Signature>> sigs = new ArrayList<>(c.getSignatureFactories());
                         sigs.sort(Comparator.comparingInt(f -> hostKeyRank(f.getName(), ctx.knownKeyTypes())));
@@ -107,6 +117,21 @@ public final class MinaClient {
             client = c;
         }
         return client;
+    }
+
+    /**
+     * Turns on MINA's client heartbeat for one session, as OpenSSH's ServerAliveInterval /
+     * ServerAliveCountMax: every {@code interval} a {@code keepalive@openssh.com} global request with
+     * want-reply (the server answers any request, known or not); any reply resets the count, and when
+     * {@code max} have gone unanswered the next tick fails the session ({@link SessionLoss} names that
+     * failure). MINA reads these settings when it builds the session's connection service, inside the
+     * session's constructor, so they must be set from {@code sessionEstablished}, not on the finished
+     * session (where they were silently ignored).
+     */
+    private static void keepalive(Session session, Duration interval, int max) {
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, interval);
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, max);
+        CoreModuleProperties.HEARTBEAT_REQUEST.set(session, "keepalive@openssh.com");
     }
 
     /** Key exchange preference: lower first; MINA's order is kept within a rank. */

@@ -93,7 +93,7 @@ final class ServerCommand implements AsyncCommand, SSHServerProcess {
 
     private void run() {
         String description = "'" + command + "' served to " + username;
-        new ChannelReadTransport(loop, in, "stdin", description, this::streamError).start(new StreamProtocol(stdin));
+        new ChannelReadTransport(loop, in, "stdin", description, this::streamError, () -> null).start(new StreamProtocol(stdin));
         stdout = writer(out, description);
         stderr = writer(err, description);
         task = loop.createTask(() -> {

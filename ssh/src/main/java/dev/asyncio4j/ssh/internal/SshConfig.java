@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An OpenSSH client config file ({@code ~/.ssh/config}) evaluated for one destination, as {@code ssh -G}
@@ -29,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SshConfig {
     private static final int MAX_INCLUDE_DEPTH = 16;
+    /** OpenSSH's time format: numbers with a unit (s, m, h, d, w), the last one's optional (seconds). */
+    private static final Pattern TIME = Pattern.compile("(\\d{1,9}[smhdw])*(\\d{1,9})?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TIME_PART = Pattern.compile("(\\d+)([smhdw]?)", Pattern.CASE_INSENSITIVE);
     private static final List<String> MULTI = List.of("identityfile", "certificatefile", "localforward",
             "remoteforward", "dynamicforward", "sendenv", "setenv");
 
@@ -104,11 +109,65 @@ public final class SshConfig {
             if (t == null || t.equalsIgnoreCase("none")) {
                 return null;
             }
-            try {
-                return Duration.ofSeconds(Long.parseLong(t));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("ssh config: bad ConnectTimeout '" + t + "' for host " + originalHost, e);
+            return time("ConnectTimeout", t);
+        }
+
+        /**
+         * Returns {@code ServerAliveInterval}: how often to send a keepalive.
+         *
+         * @return the interval, or {@code null} when unset or 0 (no keepalive, OpenSSH's default)
+         * @throws IllegalArgumentException if the value is not a time
+         */
+        public Duration serverAliveInterval() {
+            String t = get("serveraliveinterval");
+            Duration d = t == null ? null : time("ServerAliveInterval", t);
+            return d == null || d.isZero() ? null : d;
+        }
+
+        /**
+         * Returns {@code ServerAliveCountMax}: unanswered keepalives tolerated. OpenSSH's 0 (give up at
+         * the first check) counts as 1 here, since the keepalive gives up only after an unanswered one.
+         *
+         * @return the count, 3 when unset (OpenSSH's default)
+         * @throws IllegalArgumentException if the value is not a non-negative number
+         */
+        public int serverAliveCountMax() {
+            String c = get("serveralivecountmax");
+            if (c == null) {
+                return 3;
             }
+            try {
+                int n = Integer.parseInt(c);
+                if (n >= 0) {
+                    return Math.max(n, 1);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("ssh config: bad ServerAliveCountMax '" + c + "' for host " + originalHost);
+        }
+
+        /**
+         * Parses OpenSSH's time format (sshd_config(5) TIME FORMATS): a number of seconds, or a sequence
+         * of numbers each followed by s, m, h, d or w ({@code 1m30s}).
+         */
+        private Duration time(String keyword, String value) {
+            if (value.isEmpty() || !TIME.matcher(value).matches()) {
+                throw new IllegalArgumentException("ssh config: bad " + keyword + " '" + value + "' for host " + originalHost);
+            }
+            long seconds = 0;
+            Matcher part = TIME_PART.matcher(value);
+            while (part.find()) {
+                long unit = switch (part.group(2).toLowerCase(Locale.ROOT)) {
+                    case "m" -> 60;
+                    case "h" -> 3600;
+                    case "d" -> 86400;
+                    case "w" -> 604800;
+                    default -> 1;
+                };
+                seconds += Long.parseLong(part.group(1)) * unit;
+            }
+            return Duration.ofSeconds(seconds);
         }
     }
 

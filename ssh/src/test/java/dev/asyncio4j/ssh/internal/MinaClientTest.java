@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.junit.jupiter.api.Test;
 
 class MinaClientTest {
@@ -14,6 +15,15 @@ class MinaClientTest {
 
     private static List<String> byHostKey(Set<String> known, String... names) {
         return List.of(names).stream().sorted(Comparator.comparingInt(n -> MinaClient.hostKeyRank(n, known))).toList();
+    }
+
+    /**
+     * MINA closes a session idle for ten minutes by default; OpenSSH's ssh never does, so a connection
+     * without keepalive must not either (seen before the fix: closed after 10 idle minutes).
+     */
+    @Test
+    void idleConnectionsAreNeverTimedOut() {
+        assertThat(CoreModuleProperties.IDLE_TIMEOUT.getRequired(MinaClient.get())).isZero();
     }
 
     @Test

@@ -125,6 +125,42 @@ class SshConfigTest {
         assertThat(resolve("Host x\n  Port 8\n", "x").port()).isEqualTo(8);
     }
 
+    /** ServerAliveInterval takes OpenSSH's time format; 0 or absent means none; ServerAliveCountMax defaults to 3. */
+    @Test
+    void serverAliveIntervalAndCountMax() throws Exception {
+        SshConfig.Resolved r = resolve("""
+                Host a
+                  ServerAliveInterval 15
+                  ServerAliveCountMax 5
+                Host b
+                  ServerAliveInterval 1m30s
+                Host c
+                  ServerAliveInterval 0
+                  ServerAliveCountMax 0
+                Host d
+                  ServerAliveInterval 1H
+                  ConnectTimeout 2m
+                """, "a");
+        assertThat(r.serverAliveInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(r.serverAliveCountMax()).isEqualTo(5);
+        SshConfig.Resolved b = resolve(Files.readString(home.resolve(".ssh/config")), "b");
+        assertThat(b.serverAliveInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(b.serverAliveCountMax()).isEqualTo(3);
+        SshConfig.Resolved c = resolve(Files.readString(home.resolve(".ssh/config")), "c");
+        assertThat(c.serverAliveInterval()).isNull();
+        assertThat(c.serverAliveCountMax()).isEqualTo(1);
+        SshConfig.Resolved d = resolve(Files.readString(home.resolve(".ssh/config")), "d");
+        assertThat(d.serverAliveInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.connectTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(resolve("Host x\n", "x").serverAliveInterval()).isNull();
+        assertThatThrownBy(() -> resolve("Host a\n  ServerAliveInterval 5x\n", "a").serverAliveInterval())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("ssh config: bad ServerAliveInterval '5x' for host a");
+        assertThatThrownBy(() -> resolve("Host a\n  ServerAliveInterval m5\n", "a").serverAliveInterval())
+                .hasMessage("ssh config: bad ServerAliveInterval 'm5' for host a");
+        assertThatThrownBy(() -> resolve("Host a\n  ServerAliveCountMax -1\n", "a").serverAliveCountMax())
+                .hasMessage("ssh config: bad ServerAliveCountMax '-1' for host a");
+    }
+
     @Test
     void missingFileIsEmpty() throws Exception {
         SshConfig.Resolved r = new SshConfig(home.resolve("nope"), home, "alice").resolve("h", "alice");
