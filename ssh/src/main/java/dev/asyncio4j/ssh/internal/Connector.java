@@ -35,6 +35,7 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.session.helpers.MissingAttachedSessionException;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
@@ -337,6 +338,9 @@ public final class Connector {
                     + seconds(plan.connectTimeout()));
         }
         if (!cf.isConnected()) {
+            if (closedBeforeSession(cf.getException())) {
+                throw new DroppedBeforeIdentification(where);
+            }
             throw networkError(cf.getException(), plan);
         }
         ClientSession session = cf.getSession();
@@ -347,6 +351,9 @@ public final class Connector {
             try {
                 af = session.auth();
             } catch (IOException e) {
+                if (session.getServerVersion() == null) {
+                    throw new DroppedBeforeIdentification(where);
+                }
                 throw loginFailure(e, plan, where);
             }
             try {
@@ -383,6 +390,16 @@ public final class Connector {
             session.addPasswordIdentity(plan.password());
             session.setUserInteraction(new PasswordPrompts(plan.password()));
         }
+    }
+
+    /** Whether TCP connected but the server closed the connection before MINA could start a session on it. */
+    private static boolean closedBeforeSession(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MissingAttachedSessionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Finds the JDK's network exception under MINA's wrappers; a refusal names the address it tried. */
