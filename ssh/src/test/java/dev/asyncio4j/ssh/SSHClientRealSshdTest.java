@@ -250,12 +250,19 @@ class SSHClientRealSshdTest {
     void timeoutClosesTheChannel() {
         run(() -> {
             try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
-                assertThatThrownBy(() -> conn.run("sleep 600", SSHRunOptions.defaults().timeout(Duration.ofSeconds(1))))
-                        .isInstanceOf(TimeoutError.class).hasMessageContaining("sleep 600");
+                assertThatThrownBy(() -> conn.run("sleep 611", SSHRunOptions.defaults().timeout(Duration.ofSeconds(1))))
+                        .isInstanceOf(TimeoutError.class).hasMessageContaining("sleep 611").hasMessageContaining("SIGTERM");
                 assertThat(conn.run("echo still-open").stdout()).isEqualTo("still-open\n");
+                assertThat(gone(conn, "sleep 61[1]")).isTrue();
             }
             return null;
         });
+    }
+
+    /** Whether no process of the test user matches {@code pattern} (pgrep -f), waiting up to 10 s for it to end. */
+    private static boolean gone(SSHClientConnection conn, String pattern) throws IOException {
+        return conn.run("for i in $(seq 100); do pgrep -u \"$(id -u)\" -f '" + pattern + "' >/dev/null || exit 0;"
+                + " sleep 0.1; done; exit 1").exitStatus() == 0;
     }
 
     @Test
@@ -315,11 +322,12 @@ class SSHClientRealSshdTest {
     void cancellingRunClosesTheChannel() {
         run(() -> {
             try (SSHClientConnection conn = SSH.connect(env.host(), base().clientKeys(env.key("id_ed25519")))) {
-                dev.asyncio4j.Task<SSHCompletedProcess> t = Asyncio.createTask(() -> conn.run("echo started; sleep 600"));
+                dev.asyncio4j.Task<SSHCompletedProcess> t = Asyncio.createTask(() -> conn.run("echo started; sleep 612"));
                 Asyncio.sleep(Duration.ofMillis(300));
                 t.cancel();
                 assertThatThrownBy(() -> await(t)).isInstanceOf(dev.asyncio4j.CancelledError.class);
                 assertThat(conn.run("echo after").stdout()).isEqualTo("after\n");
+                assertThat(gone(conn, "sleep 61[2]")).isTrue();
             }
             return null;
         });

@@ -173,13 +173,16 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
         String sudo = options.sudoPassword();
         SSHClientProcess p = createProcess(sudo == null ? command : Sudo.wrap(command), options);
         byte[] input = sudo == null ? options.input() : Sudo.input(sudo, options.input());
-        byte[][] output;
+        byte[][] output = null;
         try {
             output = Asyncio.timeout(options.timeout(), scope -> collect(p, input, options.pty()));
         } catch (TimeoutError e) {
             throw new TimeoutError("'" + command + "' on " + host + " did not finish within " + options.timeout()
-                    + "; its channel was closed");
+                    + "; it was sent SIGTERM and its channel was closed");
         } finally {
+            if (output == null) {
+                stop(p);
+            }
             p.close();
         }
         SSHCompletedProcess result = new SSHCompletedProcess(command, p.exitStatus(), p.exitSignal(), output[0], output[1]);
@@ -190,6 +193,20 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
             throw new ProcessError(result);
         }
         return result;
+    }
+
+    /**
+     * Asks the server to end a command run() gives up on (timeout, cancellation, failure): closing the
+     * channel alone leaves it running under OpenSSH until it ends by itself.
+     */
+    private static void stop(SSHClientProcess p) {
+        if (p.exitStatus() == null && p.exitSignal() == null) {
+            try {
+                p.terminate();
+            } catch (IOException | RuntimeException e) {
+                // the connection or channel is already gone, and the command's hang-up with it
+            }
+        }
     }
 
     /** Feeds the input, reads stdout here and stderr in a task, then waits for the exit. */
