@@ -8,11 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.IncompleteReadError;
 import dev.asyncio4j.Task;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +133,46 @@ class SSHClientProcessRealSshdTest {
                 assertThat(p.waitExit()).isZero();
             }
         });
+    }
+
+    /**
+     * A gibibyte through `cat` in bounded memory: {@link BigCat} streams it in a child JVM whose heap
+     * (48 MiB) is far smaller than the stream, so buffering that grows with it would fail with
+     * OutOfMemoryError. Both SHA-256 digests match, cat exits 0, and the peaks BigCat observed stay within
+     * the limits: the stdin transport's buffer within its high-water mark plus one write, the stdout
+     * reader's within the pause threshold (twice its limit) plus one 64 KiB channel read.
+     * {@code -Dasyncio4j.bigcat.bytes=N} changes the size.
+     */
+    @Test
+    void gibibyteThroughCatInSmallHeap() throws Exception {
+        long size = Long.getLong("asyncio4j.bigcat.bytes", 1L << 30);
+        Path log = Files.createTempFile("a4j-bigcat", ".txt");
+        try {
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx48m", "-cp", System.getProperty("java.class.path"), BigCat.class.getName(), env.host(),
+                    Integer.toString(env.port("main")), env.user(), env.key("id_ed25519").toString(),
+                    env.knownHosts().toString(), Long.toString(size))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!child.waitFor(15, TimeUnit.MINUTES)) {
+                child.destroyForcibly().waitFor();
+                throw new AssertionError("BigCat did not finish in 15 minutes: " + Files.readString(log));
+            }
+            String output = Files.readString(log);
+            assertThat(child.exitValue()).as(output).isZero();
+            Properties report = new Properties();
+            report.load(new StringReader(output));
+            assertThat(report.getProperty("received_bytes")).isEqualTo(Long.toString(size));
+            assertThat(report.getProperty("received_sha256")).isEqualTo(report.getProperty("sent_sha256"));
+            assertThat(report.getProperty("exit")).isEqualTo("0");
+            assertThat(Long.parseLong(report.getProperty("max_heap"))).isLessThanOrEqualTo(48L << 20);
+            assertThat(Long.parseLong(report.getProperty("peak_write_buffer"))).as(output)
+                    .isPositive().isLessThanOrEqualTo(Long.parseLong(report.getProperty("write_high"))
+                            + Long.parseLong(report.getProperty("write_block")));
+            assertThat(Long.parseLong(report.getProperty("peak_read_buffer"))).as(output)
+                    .isPositive().isLessThanOrEqualTo(2L * Long.parseLong(report.getProperty("read_limit")) + 65536);
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     /** Input checked by the remote side: sha256sum of what we streamed in equals ours. */

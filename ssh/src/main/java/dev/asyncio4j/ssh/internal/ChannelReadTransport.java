@@ -20,6 +20,8 @@ final class ChannelReadTransport extends ChannelPipe {
     private static final int CHUNK = 64 * 1024;
 
     private final IoInputStream in;
+    /** Read into again and again: the protocol copies what it keeps before {@code dataReceived} returns. */
+    private final ByteArrayBuffer chunk = new ByteArrayBuffer(CHUNK, false);
     private final String name;
     private final Function<Throwable, Throwable> errorMapper;
     private boolean paused;
@@ -54,7 +56,8 @@ final class ChannelReadTransport extends ChannelPipe {
             return;
         }
         inFlight = true;
-        IoReadFuture f = in.read(new ByteArrayBuffer(CHUNK, false));
+        chunk.clear(false);
+        IoReadFuture f = in.read(chunk);
         f.addListener(r -> LoopPost.post(loop, () -> onRead(r)));
     }
 

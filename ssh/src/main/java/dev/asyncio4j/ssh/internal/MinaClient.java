@@ -23,6 +23,7 @@ import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -89,6 +90,9 @@ public final class MinaClient {
             List<KeyExchangeFactory> kex = new ArrayList<>(c.getKeyExchangeFactories());
             kex.sort(Comparator.comparingInt(f -> kexRank(f.getName())));
             c.setKeyExchangeFactories(kex);
+            List<NamedFactory<Cipher>> ciphers = new ArrayList<>(c.getCipherFactories());
+            ciphers.sort(Comparator.comparingInt(f -> cipherRank(f.getName())));
+            c.setCipherFactories(ciphers);
             List<RequestHandler<ConnectionService>> global = new ArrayList<>(c.getGlobalRequestHandlers());
             global.removeIf(h -> h instanceof AbstractOpenSshHostKeysHandler);
             c.setGlobalRequestHandlers(global);
@@ -121,6 +125,15 @@ public final class MinaClient {
             return 3;
         }
         return name.startsWith("diffie-hellman") ? 4 : 2;
+    }
+
+    /** Cipher preference: AES-GCM (AES-NI and carry-less multiply in the JDK) first; MINA's order after. */
+    static int cipherRank(String name) {
+        return switch (name) {
+            case "aes128-gcm@openssh.com" -> 0;
+            case "aes256-gcm@openssh.com" -> 1;
+            default -> 2;
+        };
     }
 
     /** Host key algorithm preference: types known for the host, then Ed25519, ECDSA, RSA; certificates last. */

@@ -33,4 +33,11 @@ class MinaClientTest {
         assertThat(byHostKey(Set.of("ssh-rsa"), offered)).containsExactly("rsa-sha2-512", "rsa-sha2-256", "ssh-ed25519",
                 "ecdsa-sha2-nistp256", "ssh-ed25519-cert-v01@openssh.com");
     }
+
+    @Test
+    void clientOffersAesGcmFirstAndKeepsChacha20() {
+        List<String> ciphers = MinaClient.get().getCipherFactories().stream().map(f -> f.getName()).toList();
+        assertThat(ciphers).startsWith("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")
+                .contains("chacha20-poly1305@openssh.com", "aes128-ctr");
+    }
 }
