@@ -13,17 +13,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 
 /**
  * The {@code ssh-cat} benchmark: bulk throughput of one SSH channel, N bytes written to {@code cat}'s
  * stdin (with {@code drain()}) while a second task reads them back from its stdout, over one connection
  * to the main sshd of {@code scripts/sshd-env}. The cipher can be forced, to compare them; the client
  * encrypts and decrypts every byte once, and so does sshd. One JSON line: wall time, MB/s (of the N
- * bytes, each of which crosses the connection twice), this JVM's CPU time and CPU per MB.
+ * bytes, each of which crosses the connection twice), this JVM's CPU time and CPU per MB, and the
+ * cipher and MAC the session negotiated (the MAC is unused with the AEAD ciphers).
  *
  * <pre>{@code
  * sudo scripts/sshd-env up
@@ -76,6 +82,16 @@ public final class SshCat {
         if (!"default".equals(cipher)) {
             offerOnly(cipher);
         }
+        Map<KexProposalOption, String> negotiated = new ConcurrentHashMap<>();
+        MinaClient.get().addSessionListener(new SessionListener() {
+            @Override
+            public void sessionNegotiationEnd(Session session, Map<KexProposalOption, String> client,
+                    Map<KexProposalOption, String> server, Map<KexProposalOption, String> result, Throwable reason) {
+                if (result != null) {
+                    negotiated.putAll(result);
+                }
+            }
+        });
         SSHOptions options = SSHOptions.defaults().port(Integer.parseInt(env.getProperty("port.main")))
                 .username(env.getProperty("user")).noConfig().agent(false)
                 .clientKeys(Path.of(env.getProperty("dir")).resolve("id_ed25519"))
@@ -95,6 +111,7 @@ public final class SshCat {
                 double cpu = Machine.processCpuSeconds() - cpu0;
                 double foreign = Machine.machineBusySeconds() - busy0 - cpu;
                 return new JsonLine().put("system", Workloads.SYSTEM).put("workload", "ssh-cat").put("cipher", name)
+                        .put("negotiated", negotiated.get(KexProposalOption.C2SENC) + " " + negotiated.get(KexProposalOption.C2SMAC))
                         .put("bytes", n).put("seconds", seconds, 3).put("mb_per_s", n / 1e6 / seconds, 1)
                         .put("cpu_s", cpu, 3).put("cpu_ms_per_mb", cpu * 1e3 / (n / 1e6), 2)
                         .put("foreign_cpu_s", foreign, 2).put("peak_rss_mb", Machine.peakRssMb(), 1).toString();
