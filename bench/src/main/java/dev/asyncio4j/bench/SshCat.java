@@ -57,24 +57,11 @@ public final class SshCat {
      * @throws IOException if the env file cannot be read
      */
     public static void main(String[] args) throws IOException {
-        Path envFile = Path.of(".sshd-env");
-        String cipher = "default";
-        long bytes = 256L << 20;
-        long warmup = 32L << 20;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            if (value == null) {
-                throw new IllegalArgumentException("missing value after " + args[i]);
-            }
-            switch (args[i]) {
-                case "--env" -> envFile = Path.of(value);
-                case "--cipher" -> cipher = value;
-                case "--bytes" -> bytes = Long.parseLong(value);
-                case "--warmup" -> warmup = Long.parseLong(value);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --env FILE --cipher NAME --bytes N --warmup N");
-            }
-        }
+        Options o = new Options(args, "--env FILE --cipher NAME --bytes N --warmup N");
+        Path envFile = Path.of(o.get("--env", ".sshd-env"));
+        String cipher = o.get("--cipher", "default");
+        long bytes = o.getLong("--bytes", 256L << 20);
+        long warmup = o.getLong("--warmup", 32L << 20);
         Properties env = new Properties();
         try (Reader r = Files.newBufferedReader(envFile)) {
             env.load(r);
