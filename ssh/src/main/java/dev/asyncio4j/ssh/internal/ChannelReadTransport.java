@@ -20,8 +20,11 @@ final class ChannelReadTransport extends ChannelPipe {
     private static final int CHUNK = 64 * 1024;
 
     private final IoInputStream in;
-    /** Read into again and again: the protocol copies what it keeps before {@code dataReceived} returns. */
-    private final ByteArrayBuffer chunk = new ByteArrayBuffer(CHUNK, false);
+    /**
+     * Read into again and again (the protocol copies what it keeps before {@code dataReceived} returns);
+     * dropped when the stream ends, as a finished process may be kept long after.
+     */
+    private ByteArrayBuffer chunk = new ByteArrayBuffer(CHUNK, false);
     private final String name;
     private final Function<Throwable, Throwable> errorMapper;
     private boolean paused;
@@ -82,6 +85,7 @@ final class ChannelReadTransport extends ChannelPipe {
 
     private void finish(Throwable error, boolean eof) {
         done = true;
+        chunk = null;
         if (eof) {
             protocol.eofReceived();
         }
