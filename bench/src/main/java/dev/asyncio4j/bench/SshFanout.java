@@ -48,31 +48,17 @@ public final class SshFanout {
      * @throws IOException if the harness files cannot be read
      */
     public static void main(String[] args) throws IOException {
-        Path dir = null;
-        int n = 200;
-        int limit = 50;
-        int m = 0;
-        int maxStartups = 8;
-        int warmup = 20;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            if (value == null) {
-                throw new IllegalArgumentException("missing value after " + args[i]);
-            }
-            switch (args[i]) {
-                case "--dir" -> dir = Path.of(value);
-                case "-n" -> n = Integer.parseInt(value);
-                case "-l" -> limit = Integer.parseInt(value);
-                case "-m" -> m = Integer.parseInt(value);
-                case "--max-startups" -> maxStartups = Integer.parseInt(value);
-                case "--warmup" -> warmup = Integer.parseInt(value);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --dir DIR -n N -l L -m M --max-startups K --warmup W");
-            }
-        }
-        if (dir == null) {
+        Options o = new Options(args, "--dir DIR -n N -l L -m M --max-startups K --warmup W");
+        String dirName = o.get("--dir", null);
+        int n = o.getInt("-n", 200);
+        int limit = o.getInt("-l", 50);
+        int m = o.getInt("-m", 0);
+        int maxStartups = o.getInt("--max-startups", 8);
+        int warmup = o.getInt("--warmup", 20);
+        if (dirName == null) {
             throw new IllegalArgumentException("--dir DIR (a harness made by sshd-up.sh) is required");
         }
+        Path dir = Path.of(dirName);
         Properties h = new Properties();
         try (Reader r = Files.newBufferedReader(dir.resolve("harness.properties"))) {
             h.load(r);

@@ -9,11 +9,16 @@ import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.IncompleteReadError;
 import dev.asyncio4j.Task;
 import dev.asyncio4j.TimeoutError;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +134,48 @@ class SSHClientProcessRealSshdTest {
                 assertThat(p.waitExit()).isZero();
             }
         });
+    }
+
+    /**
+     * A gibibyte through `cat` in bounded memory: {@link BigCat} streams it in a child JVM whose heap
+     * (48 MiB) is far smaller than the stream, so buffering that grows with it would fail with
+     * OutOfMemoryError. Both SHA-256 digests match, cat exits 0, and the peaks BigCat observed stay within
+     * the limits: the stdin transport's buffer within its high-water mark plus one write, the stdout
+     * reader's within the pause threshold (twice its limit) plus one 64 KiB channel read.
+     * {@code -Dasyncio4j.bigcat.bytes=N} changes the size.
+     */
+    @Test
+    void gibibyteThroughCatInSmallHeap() throws Exception {
+        long size = Long.getLong("asyncio4j.bigcat.bytes", 1L << 30);
+        Path log = Files.createTempFile("a4j-bigcat", ".txt");
+        // Parallel GC gives up (OutOfMemoryError) once collecting frees nothing, where the default
+        // collector can thrash for many minutes; the child then exits at once.
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx48m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
+                "-cp", System.getProperty("java.class.path"), BigCat.class.getName(),
+                env.host(), Integer.toString(env.port("main")), env.user(), env.key("id_ed25519").toString(),
+                env.knownHosts().toString(), Long.toString(size))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            boolean finished = child.waitFor(15, TimeUnit.MINUTES);
+            String output = Files.readString(log);
+            assertThat(finished).as("BigCat finished within 15 minutes: %s", output).isTrue();
+            assertThat(child.exitValue()).as(output).isZero();
+            Properties report = new Properties();
+            report.load(new StringReader(output));
+            assertThat(report.getProperty("received_bytes")).isEqualTo(Long.toString(size));
+            assertThat(report.getProperty("received_sha256")).isEqualTo(report.getProperty("sent_sha256"));
+            assertThat(report.getProperty("exit")).isEqualTo("0");
+            assertThat(Long.parseLong(report.getProperty("max_heap"))).isLessThanOrEqualTo(48L << 20);
+            assertThat(Long.parseLong(report.getProperty("peak_write_buffer"))).as(output)
+                    .isPositive().isLessThanOrEqualTo(Long.parseLong(report.getProperty("write_high"))
+                            + Long.parseLong(report.getProperty("write_block")));
+            assertThat(Long.parseLong(report.getProperty("peak_read_buffer"))).as(output)
+                    .isPositive().isLessThanOrEqualTo(2L * Long.parseLong(report.getProperty("read_limit")) + 65536);
+        } finally {
+            child.destroyForcibly().waitFor();
+            Files.deleteIfExists(log);
+        }
     }
 
     /** Input checked by the remote side: sha256sum of what we streamed in equals ours. */

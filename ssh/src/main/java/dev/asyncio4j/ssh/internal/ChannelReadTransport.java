@@ -21,6 +21,11 @@ final class ChannelReadTransport extends ChannelPipe {
     private static final int CHUNK = 64 * 1024;
 
     private final IoInputStream in;
+    /**
+     * Read into again and again (the protocol copies what it keeps before {@code dataReceived} returns);
+     * dropped when the stream ends, as a finished process may be kept long after.
+     */
+    private ByteArrayBuffer chunk = new ByteArrayBuffer(CHUNK, false);
     private final String name;
     private final Function<Throwable, Throwable> errorMapper;
     private final Supplier<Throwable> endError;
@@ -60,7 +65,8 @@ final class ChannelReadTransport extends ChannelPipe {
             return;
         }
         inFlight = true;
-        IoReadFuture f = in.read(new ByteArrayBuffer(CHUNK, false));
+        chunk.clear(false);
+        IoReadFuture f = in.read(chunk);
         f.addListener(r -> LoopPost.post(loop, () -> onRead(r)));
     }
 
@@ -86,6 +92,7 @@ final class ChannelReadTransport extends ChannelPipe {
 
     private void finish(Throwable error, boolean eof) {
         done = true;
+        chunk = null;
         if (eof) {
             protocol.eofReceived();
         }

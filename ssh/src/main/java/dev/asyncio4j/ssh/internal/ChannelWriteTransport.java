@@ -5,6 +5,7 @@ import dev.asyncio4j.WriteFlowControl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.function.Function;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.io.IoWriteFuture;
@@ -67,12 +68,7 @@ final class ChannelWriteTransport extends ChannelPipe {
         }
         byte[] chunk = queue.poll();
         if (chunk.length < MAX_WRITE && !queue.isEmpty()) {
-            ByteArrayBuffer merged = new ByteArrayBuffer(MAX_WRITE, false);
-            merged.putRawBytes(chunk);
-            while (!queue.isEmpty() && merged.available() + queue.peek().length <= MAX_WRITE) {
-                merged.putRawBytes(queue.poll());
-            }
-            chunk = merged.getCompactData();
+            chunk = mergeQueued(chunk);
         }
         int n = chunk.length;
         inFlight = true;
@@ -83,6 +79,26 @@ final class ChannelWriteTransport extends ChannelPipe {
             inFlight = false;
             finish(errorMapper.apply(e));
         }
+    }
+
+    /** Joins {@code first} and the queued arrays after it, up to {@link #MAX_WRITE} bytes, in one copy. */
+    private byte[] mergeQueued(byte[] first) {
+        int total = first.length;
+        int count = 0;
+        for (byte[] next : queue) {
+            if (total + next.length > MAX_WRITE) {
+                break;
+            }
+            total += next.length;
+            count++;
+        }
+        byte[] merged = Arrays.copyOf(first, total);
+        for (int at = first.length; count > 0; count--) {
+            byte[] next = queue.poll();
+            System.arraycopy(next, 0, merged, at, next.length);
+            at += next.length;
+        }
+        return merged;
     }
 
     private void onWritten(IoWriteFuture f, int n) {

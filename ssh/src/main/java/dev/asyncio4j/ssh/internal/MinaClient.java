@@ -24,6 +24,7 @@ import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -51,8 +52,18 @@ import org.apache.sshd.server.forward.TcpForwardingFilter;
  * than the rest of a session together); asyncssh without liboqs makes the same choice. Host keys: as
  * OpenSSH does, the types known_hosts already holds for the destination are asked for first, so a host
  * known by its RSA key is not refused because it offered Ed25519; then Ed25519 (cheapest to verify),
- * ECDSA, RSA; host certificates first for a host a {@code @cert-authority} line names, last otherwise. The server's unsolicited {@code hostkeys-00@openssh.com} announcement
- * (every host key, parsed by MINA on each login and then unused) is not handled.
+ * ECDSA, RSA; host certificates first for a host a {@code @cert-authority} line names, last otherwise.
+ * The server's unsolicited {@code hostkeys-00@openssh.com} announcement (every host key, parsed by MINA
+ * on each login and then unused) is not handled.
+ *
+ * <p>Ciphers: {@code aes128-gcm@openssh.com}, then {@code aes256-gcm@openssh.com}, then MINA's order (so
+ * {@code chacha20-poly1305@openssh.com} is still offered, next). MINA's ChaCha20-Poly1305 is pure Java,
+ * while the JDK's AES-GCM runs on AES and carry-less-multiply instructions (intrinsics on x86-64 and
+ * AArch64). Measured with {@code ssh-cat} ({@code dev.asyncio4j.bench.SshCat --cipher NAME --bytes
+ * 536870912}: 512 MiB through {@code cat} on the OpenSSH 9.2 of {@code scripts/sshd-env}, 2 cores, loaded),
+ * the client's CPU per MB was 11.5 to 13.8 ms with AES-GCM against 22.5 with ChaCha20 (25 to 27 in 256 MiB
+ * runs), and throughput 64 to 94 MB/s against 44; {@code aes128-ctr} with {@code hmac-sha2-256-etm} was
+ * between (14.6 ms/MB, 85 MB/s). On a CPU without AES instructions ChaCha20 would be the faster one.
  */
 public final class MinaClient {
     /**
@@ -96,6 +107,9 @@ public final class MinaClient {
             List<KeyExchangeFactory> kex = new ArrayList<>(c.getKeyExchangeFactories());
             kex.sort(Comparator.comparingInt(f -> kexRank(f.getName())));
             c.setKeyExchangeFactories(kex);
+            List<NamedFactory<Cipher>> ciphers = new ArrayList<>(c.getCipherFactories());
+            ciphers.sort(Comparator.comparingInt(f -> cipherRank(f.getName())));
+            c.setCipherFactories(ciphers);
             List<RequestHandler<ConnectionService>> global = new ArrayList<>(c.getGlobalRequestHandlers());
             global.removeIf(h -> h instanceof AbstractOpenSshHostKeysHandler);
             c.setGlobalRequestHandlers(global);
@@ -146,6 +160,15 @@ public final class MinaClient {
             return 3;
         }
         return name.startsWith("diffie-hellman") ? 4 : 2;
+    }
+
+    /** Cipher preference: AES-GCM (AES-NI and carry-less multiply in the JDK) first; MINA's order after. */
+    static int cipherRank(String name) {
+        return switch (name) {
+            case "aes128-gcm@openssh.com" -> 0;
+            case "aes256-gcm@openssh.com" -> 1;
+            default -> 2;
+        };
     }
 
     /**

@@ -45,4 +45,11 @@ class MinaClientTest {
         assertThat(byHostKey(Set.of(HostKeyVerifier.CERT_AUTHORITY, "ssh-rsa"), offered)).containsExactly(
                 "ssh-ed25519-cert-v01@openssh.com", "rsa-sha2-512", "rsa-sha2-256", "ssh-ed25519", "ecdsa-sha2-nistp256");
     }
+
+    @Test
+    void clientOffersAesGcmFirstAndKeepsChacha20() {
+        List<String> ciphers = MinaClient.get().getCipherFactories().stream().map(f -> f.getName()).toList();
+        assertThat(ciphers).startsWith("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")
+                .contains("chacha20-poly1305@openssh.com", "aes128-ctr");
+    }
 }
