@@ -296,7 +296,9 @@ public final class SSHOptions {
     /**
      * Caps the channels (running commands) open at once on one connection; further ones wait, in
      * order, for a free slot instead of being refused. OpenSSH's sshd refuses channels beyond its
-     * {@code MaxSessions} (default 10, this default too).
+     * {@code MaxSessions} (default 10, this default too); Dropbear's limit is 1000 channels of any kind.
+     * Against Dropbear 2022.82 to 2024.85 the cap is 1 whatever is asked: those versions lose (or die
+     * on) a channel opened while another command of the connection exits.
      *
      * @param max at least 1
      * @return a modified copy

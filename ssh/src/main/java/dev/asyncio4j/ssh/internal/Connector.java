@@ -332,7 +332,8 @@ public final class Connector {
                 throw loginFailure(af.getException(), plan, where);
             }
             ok = true;
-            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), owned);
+            return new DefaultSSHClientConnection(session, plan.host(), plan.user(),
+                    ServerCompat.sessionCap(session.getServerVersion(), plan.maxSessions()), owned);
         } finally {
             if (!ok) {
                 session.close(true);
