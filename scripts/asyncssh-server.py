@@ -36,27 +36,39 @@ class Server(asyncssh.SSHServer):
         return True
 
 
-async def pump(reader, write, drain, close):
+async def pump(reader, writer):
     while True:
         data = await reader.read(65536)
         if not data:
             break
-        write(data)
-        await drain()
-    close()
+        writer.write(data)
+        await writer.drain()
 
 
 async def copy_stdin(process, child):
-    try:
-        await pump(process.stdin, child.stdin.write, child.stdin.drain, child.stdin.close)
-    except (BrokenPipeError, ConnectionResetError, asyncssh.BreakReceived, asyncssh.TerminalSizeChanged):
-        child.stdin.close()
+    """Copies the channel's input to the command; a signal request is sent to its process group."""
+    while True:
+        try:
+            data = await process.stdin.read(65536)
+        except asyncssh.SignalReceived as exc:
+            os.killpg(child.pid, signal.Signals["SIG" + exc.signal])
+            continue
+        except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged):
+            continue
+        if not data:
+            break
+        try:
+            child.stdin.write(data)
+            await child.stdin.drain()
+        except ConnectionError:
+            break
+    child.stdin.close()
 
 
 async def finish(process, child):
     await asyncio.gather(
-        pump(child.stdout, process.stdout.write, process.stdout.drain, lambda: None),
-        pump(child.stderr, process.stderr.write, process.stderr.drain, lambda: None))
+        pump(child.stdout, process.stdout),
+        pump(child.stderr, process.stderr))
     status = await child.wait()
     if status < 0:
         process.exit_with_signal(signal.Signals(-status).name[3:])

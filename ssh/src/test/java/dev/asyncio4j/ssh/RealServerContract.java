@@ -173,6 +173,21 @@ abstract class RealServerContract {
         assertThat(p.returncode()).isEqualTo(-Integer.parseInt(signal.substring(signal.indexOf(':') + 1)));
     }
 
+    /** terminate() sends a signal request: the command ends and its exit signal is reported. */
+    @Test
+    void terminateDeliversSignal() {
+        withKey(conn -> {
+            try (SSHClientProcess p = conn.createProcess("echo ready; exec sleep 600")) {
+                assertThat(new String(p.stdout().readline(), UTF_8)).isEqualTo("ready\n");
+                p.terminate();
+                assertThat(p.waitExit()).isEqualTo(-15);
+                assertThat(p.exitSignal()).isEqualTo("TERM");
+                assertThat(p.exitStatus()).isNull();
+            }
+            return null;
+        });
+    }
+
     /** Megabytes of output through the server's window: every line arrives, in order. */
     @Test
     void megabytesOfOutputStreamed() {
@@ -218,6 +233,21 @@ abstract class RealServerContract {
             assertThatThrownBy(() -> conn.run("sleep 600", SSHRunOptions.defaults().timeout(Duration.ofSeconds(1))))
                     .isInstanceOf(TimeoutError.class).hasMessageContaining("sleep 600");
             assertThat(conn.run("echo still-open").stdout()).isEqualTo("still-open\n");
+            return null;
+        });
+    }
+
+    /**
+     * Keepalive requests every 200 ms over 3 s of silence, with one unanswered tolerated: the server's
+     * replies (a failure for the unknown request counts as an answer) keep the connection open.
+     */
+    @Test
+    void keepaliveAnsweredBetweenCommands() {
+        with(base().clientKeys(env.key("id_ed25519")).keepalive(Duration.ofMillis(200), 1), conn -> {
+            assertThat(conn.run("echo one").stdout()).isEqualTo("one\n");
+            Asyncio.sleep(Duration.ofSeconds(3));
+            assertThat(conn.isOpen()).isTrue();
+            assertThat(conn.run("echo two").stdout()).isEqualTo("two\n");
             return null;
         });
     }

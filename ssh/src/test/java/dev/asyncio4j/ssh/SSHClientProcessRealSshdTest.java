@@ -150,20 +150,6 @@ class SSHClientProcessRealSshdTest {
         });
     }
 
-    /** sendSignal / terminate end a command; its exit signal is reported. */
-    @Test
-    void terminateDeliversSignal() {
-        withConnection(conn -> {
-            try (SSHClientProcess p = conn.createProcess("echo ready; exec sleep 600")) {
-                assertThat(new String(p.stdout().readline(), UTF_8)).isEqualTo("ready\n");
-                p.terminate();
-                assertThat(p.waitExit()).isEqualTo(-15);
-                assertThat(p.exitSignal()).isEqualTo("TERM");
-                assertThat(p.exitStatus()).isNull();
-            }
-        });
-    }
-
     /** Writing after writeEof is a programming error, reported at once. */
     @Test
     void writeAfterEofRefused() {
