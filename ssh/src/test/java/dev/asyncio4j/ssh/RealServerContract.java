@@ -238,14 +238,14 @@ abstract class RealServerContract {
     }
 
     /**
-     * Keepalive requests every 200 ms over 3 s of silence, with one unanswered tolerated: the server's
+     * Keepalive requests every 200 ms over 1.5 s of silence, with one unanswered tolerated: the server's
      * replies (a failure for the unknown request counts as an answer) keep the connection open.
      */
     @Test
     void keepaliveAnsweredBetweenCommands() {
         with(base().clientKeys(env.key("id_ed25519")).keepalive(Duration.ofMillis(200), 1), conn -> {
             assertThat(conn.run("echo one").stdout()).isEqualTo("one\n");
-            Asyncio.sleep(Duration.ofSeconds(3));
+            Asyncio.sleep(Duration.ofMillis(1500));
             assertThat(conn.isOpen()).isTrue();
             assertThat(conn.run("echo two").stdout()).isEqualTo("two\n");
             return null;

@@ -15,7 +15,10 @@ final class ServerCompat {
      * (the channel ends without an exit status), and if its output reaches the closed channel the
      * server dies on an assertion (`!channel->sent_close`), taking every channel of the connection
      * with it. Only the server's own children raise that SIGCHLD, and it has reaped a command before
-     * it closes the command's channel, so one session channel at a time on such a server is safe.
+     * it closes the command's channel, so one session channel at a time on such a server is safe as
+     * long as the server is the one closing channels: SFTPClient.close sends EOF and waits for that. A
+     * command whose channel the client closes early (timeout, cancellation) may still exit later, while
+     * another channel is being opened; that remains the server's bug.
      */
     private static final Pattern DROPBEAR = Pattern.compile("^SSH-2\\.0-dropbear_(\\d{4})\\.(\\d+)");
     private static final int FIRST_BAD = 202282;
