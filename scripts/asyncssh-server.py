@@ -8,8 +8,8 @@ keys in DIR/authorized_keys and the password in DIR/password (the test user's; t
 that user). Each exec request runs `bash -c COMMAND` with the request's environment; its stdout and
 stderr are handed to the channel up to their EOF before the exit status (or signal) is sent (asyncssh
 may still hold some of it for window, so the status can overtake the last data on the wire), stdin
-is copied to it, and a channel closed early kills its process group. Offers sftp (asyncssh's own server) and local port
-forwarding. Writes DIR/asyncssh.pid once listening.
+is copied to it, and a channel closed early kills its process group. Offers sftp (asyncssh's own server), local port
+forwarding, and remote forwarding on 127.0.0.1. Writes DIR/asyncssh.pid once listening.
 """
 import asyncio
 import hmac
@@ -34,6 +34,9 @@ class Server(asyncssh.SSHServer):
 
     def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
         return True
+
+    def server_requested(self, listen_host, listen_port):
+        return listen_host == HOST
 
 
 async def pump(reader, writer):

@@ -295,11 +295,40 @@ abstract class RealServerContract {
     void localPortForwarding() {
         byte[] data = new byte[1 << 20];
         new Random(7).nextBytes(data);
-        withKey(conn -> {
-            Server echo = Echo.start();
-            try (SSHForwardListener fwd = conn.forwardLocalPort(LOOPBACK, 0, LOOPBACK, echo.port())) {
+        withEcho((conn, echoPort) -> {
+            try (SSHForwardListener fwd = conn.forwardLocalPort(LOOPBACK, 0, LOOPBACK, echoPort)) {
                 assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), data)).isTrue();
                 assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), "again".getBytes(UTF_8))).isTrue();
+            }
+        });
+    }
+
+    /**
+     * A remote forward of port 0: a connection to the port the server bound reaches our echo server.
+     * (asyncssh 2.10 names port 0, not the bound port, when it opens the forwarded channel.)
+     */
+    @Test
+    void remotePortForwardingOfPortZero() {
+        withEcho((conn, echoPort) -> {
+            try (SSHForwardListener fwd = conn.forwardRemotePort(LOOPBACK, 0, LOOPBACK, echoPort)) {
+                assertThat(fwd.port()).isPositive().isNotEqualTo(echoPort);
+                for (int i = 0; i < 2; i++) {
+                    assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), ("hop " + i).getBytes(UTF_8))).isTrue();
+                }
+            }
+        });
+    }
+
+    private interface EchoBody {
+        void run(SSHClientConnection conn, int echoPort) throws Exception;
+    }
+
+    /** Runs the body on a connection, with an echo server on 127.0.0.1. */
+    private void withEcho(EchoBody body) {
+        withKey(conn -> {
+            Server echo = Echo.start();
+            try {
+                body.run(conn, echo.port());
             } finally {
                 echo.close();
                 echo.waitClosed();

@@ -85,6 +85,7 @@ public final class MinaClient {
             c.setAgentFactory(new AgentFactory());
             c.setForwardingFilter(ForwardingFilter.asForwardingFilter(RejectAllForwardingFilter.INSTANCE,
                     RejectAllForwardingFilter.INSTANCE, new RemoteForwardsOnly()));
+            c.setForwarderFactory(RemoteForwarder::new);
             CoreModuleProperties.TCP_NODELAY.set(c, true);
             List<KeyExchangeFactory> kex = new ArrayList<>(c.getKeyExchangeFactories());
             kex.sort(Comparator.comparingInt(f -> kexRank(f.getName())));
