@@ -102,7 +102,9 @@ public final class SSHRunOptions {
     }
 
     /**
-     * Requests a pseudo-terminal (stdout and stderr then arrive merged on stdout).
+     * Requests a pseudo-terminal: stdout and stderr then arrive merged on stdout with CRLF line ends,
+     * input is echoed, and the end of the input is not an end of file for the command (as with
+     * {@code ssh -t}: a command reading stdin to its end, such as {@code cat}, does not finish).
      *
      * @param pty whether to request one
      * @return a modified copy

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +172,22 @@ abstract class RealServerContract {
         assertThat(p.exitStatus()).isNull();
         assertThat(p.exitSignal()).isEqualTo(name);
         assertThat(p.returncode()).isEqualTo(-Integer.parseInt(signal.substring(signal.indexOf(':') + 1)));
+    }
+
+    /** @return whether the server gives a command the pseudo-terminal it is asked for */
+    boolean allocatesPty() {
+        return true;
+    }
+
+    /** With a pty the command runs on a terminal, and its stderr arrives on stdout with CRLF line ends. */
+    @Test
+    void ptyRequested() {
+        Assumptions.assumeTrue(allocatesPty(), "this test server runs commands on pipes only");
+        SSHCompletedProcess p = withKey(conn -> conn.run("tty; echo err >&2; exit 4",
+                SSHRunOptions.defaults().pty(true).timeout(Duration.ofSeconds(30))));
+        assertThat(p.stdout()).matches("/dev/pts/\\d+\r\nerr\r\n");
+        assertThat(p.stderr()).isEmpty();
+        assertThat(p.exitStatus()).isEqualTo(4);
     }
 
     /** terminate() sends a signal request: the command ends and its exit signal is reported. */

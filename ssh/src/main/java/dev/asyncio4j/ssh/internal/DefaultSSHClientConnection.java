@@ -85,6 +85,8 @@ final class DefaultSSHClientConnection implements SSHClientConnection {
     private SSHClientProcess open(String command, SSHRunOptions options) throws IOException {
         ChannelExec channel = session.createExecChannel(command, options.pty() ? new PtyChannelConfiguration() : null,
                 options.env());
+        // MINA's exec channel sends its pty configuration only when told to use one
+        channel.setUsePty(options.pty());
         channel.setStreaming(StreamingChannel.Streaming.Async);
         OpenFuture opened;
         try {
