@@ -168,7 +168,12 @@ public interface SFTPClient extends AutoCloseable {
      */
     List<String> glob(String pattern) throws IOException;
 
-    /** Closes the SFTP session and frees its channel; outstanding requests fail. Idempotent. */
+    /**
+     * Ends the SFTP session as OpenSSH's {@code sftp} does: sends EOF, so the server ends its SFTP
+     * server and closes the channel, which then frees the connection's channel slot (if the server has
+     * not closed it within 10 seconds it is closed from here). Outstanding requests fail. Does not
+     * block; idempotent.
+     */
     @Override
     void close();
 }

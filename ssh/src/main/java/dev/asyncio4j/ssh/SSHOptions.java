@@ -304,9 +304,11 @@ public final class SSHOptions {
     /**
      * Caps the channels (running commands) open at once on one connection; further ones wait, in
      * order, for a free slot instead of being refused. OpenSSH's sshd refuses channels beyond its
-     * {@code MaxSessions} (default 10, this default too). A refusal while other channels of the
-     * connection are open (or just closed) is taken for the server's own limit and waited out, so a cap
-     * above the server's still works; any other refusal is a {@link ChannelOpenError}.
+     * {@code MaxSessions} (default 10, this default too); Dropbear's limit is 1000 channels of any kind.
+     * A refusal while other channels of the connection are open (or just closed) is taken for the
+     * server's own limit and waited out, so a cap above the server's still works; any other refusal is
+     * a {@link ChannelOpenError}. Against Dropbear 2022.82 to 2024.85 the cap is 1 whatever is asked: those versions lose (or die
+     * on) a channel opened while another command of the connection exits.
      *
      * @param max at least 1
      * @return a modified copy

@@ -198,20 +198,6 @@ class SSHClientProcessRealSshdTest {
         });
     }
 
-    /** sendSignal / terminate end a command; its exit signal is reported. */
-    @Test
-    void terminateDeliversSignal() {
-        withConnection(conn -> {
-            try (SSHClientProcess p = conn.createProcess("echo ready; exec sleep 600")) {
-                assertThat(new String(p.stdout().readline(), UTF_8)).isEqualTo("ready\n");
-                p.terminate();
-                assertThat(p.waitExit()).isEqualTo(-15);
-                assertThat(p.exitSignal()).isEqualTo("TERM");
-                assertThat(p.exitStatus()).isNull();
-            }
-        });
-    }
-
     /** A wait for the exit that times out leaves the process waitable: the exit is still reported. */
     @Test
     void timedOutWaitExitCanBeRetried() {

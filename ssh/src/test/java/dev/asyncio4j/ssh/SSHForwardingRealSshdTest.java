@@ -12,7 +12,6 @@ import dev.asyncio4j.StreamWriter;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,13 +37,7 @@ class SSHForwardingRealSshdTest {
         SSHOptions options = SSHOptions.defaults().port(env.port("main")).username(env.user()).noConfig().agent(false)
                 .knownHosts(env.knownHosts()).loginTimeout(LOGIN).clientKeys(env.key("id_ed25519"));
         Coroutine<T> main = () -> {
-            Server echo = Asyncio.startServer((r, w) -> {
-                for (byte[] chunk; (chunk = r.read(65536)).length > 0;) {
-                    w.write(chunk);
-                    w.drain();
-                }
-                w.close();
-            }, LOOPBACK, 0);
+            Server echo = Echo.start();
             try (SSHClientConnection conn = SSH.connect(env.host(), options)) {
                 return body.run(conn, echo.port());
             } finally {
@@ -61,19 +54,6 @@ class SSHForwardingRealSshdTest {
         return data;
     }
 
-    /**
-     * Sends the payload and reads as many bytes back; tells whether they are the same. (No half-close:
-     * MINA's forwarding closes the whole channel on EOF from either socket.)
-     */
-    private static boolean roundTrip(StreamPair s, byte[] data) throws IOException {
-        try (s) {
-            var reader = Asyncio.createTask(() -> s.reader().readexactly(data.length));
-            s.writer().write(data);
-            s.writer().drain();
-            return Arrays.equals(Asyncio.await(reader), data);
-        }
-    }
-
     @Test
     void localForwardRoundTrip() {
         byte[] data = payload();
@@ -82,9 +62,9 @@ class SSHForwardingRealSshdTest {
             try (SSHForwardListener fwd = conn.forwardLocalPort(LOOPBACK, 0, LOOPBACK, echoPort)) {
                 port = fwd.port();
                 assertThat(port).isPositive().isNotEqualTo(echoPort);
-                assertThat(roundTrip(Asyncio.openConnection(LOOPBACK, port), data)).isTrue();
+                assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, port), data)).isTrue();
                 // a second connection through the same listener
-                assertThat(roundTrip(Asyncio.openConnection(LOOPBACK, port), "again".getBytes())).isTrue();
+                assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, port), "again".getBytes())).isTrue();
             }
             assertThatThrownBy(() -> Asyncio.openConnection(LOOPBACK, port)).isInstanceOf(ConnectException.class);
             return null;
@@ -98,7 +78,7 @@ class SSHForwardingRealSshdTest {
             try (SSHForwardListener fwd = conn.forwardRemotePort(LOOPBACK, 0, LOOPBACK, echoPort)) {
                 assertThat(fwd.port()).isPositive().isNotEqualTo(echoPort);
                 // the server listens on its 127.0.0.1, which is this machine's
-                assertThat(roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), data)).isTrue();
+                assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), data)).isTrue();
                 // and the server side itself reaches us through it
                 String viaServer = conn.run("exec 3<>/dev/tcp/127.0.0.1/" + fwd.port() + "; printf ping >&3; "
                         + "head -c 4 <&3", SSHRunOptions.defaults().check(true)).stdout();
@@ -115,7 +95,7 @@ class SSHForwardingRealSshdTest {
             try (SSHForwardListener socks = conn.forwardSocks(LOOPBACK, 0)) {
                 StreamPair s = Asyncio.openConnection(LOOPBACK, socks.port());
                 socks5Connect(s.reader(), s.writer(), echoPort);
-                assertThat(roundTrip(s, data)).isTrue();
+                assertThat(Echo.roundTrip(s, data)).isTrue();
             }
             return null;
         });
@@ -148,7 +128,7 @@ class SSHForwardingRealSshdTest {
             assertThatThrownBy(() -> conn.forwardLocalPort(LOOPBACK, echoPort, LOOPBACK, echoPort))
                     .isInstanceOf(IOException.class);
             try (SSHForwardListener fwd = conn.forwardLocalPort(LOOPBACK, 0, LOOPBACK, echoPort)) {
-                assertThat(roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), "ok".getBytes())).isTrue();
+                assertThat(Echo.roundTrip(Asyncio.openConnection(LOOPBACK, fwd.port()), "ok".getBytes())).isTrue();
             }
             return null;
         });

@@ -13,7 +13,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real OpenSSH servers started by {@code scripts/sshd-env up}, found through the env file it writes
+ * The real OpenSSH (and Dropbear) servers started by {@code scripts/sshd-env up}, found through the env file it writes
  * ({@code .sshd-env} at the repository root, or {@code $ASYNCIO4J_SSHD_ENV}). When they are not running
  * a test that needs them is skipped with a message saying how to start them; with
  * {@code ASYNCIO4J_REQUIRE_SSHD=1} (set by {@code .ci/run}) it fails instead.
@@ -33,6 +33,16 @@ public final class SshdEnv {
      * @return the environment
      */
     public static SshdEnv require() {
+        return require("main");
+    }
+
+    /**
+     * Returns the running servers if one instance answers, or skips (fails under CI) the calling test.
+     *
+     * @param instance {@code main}, {@code jump}, {@code pam} or {@code dropbear}
+     * @return the environment
+     */
+    public static SshdEnv require(String instance) {
         Path file = envFile();
         if (file == null || !Files.isRegularFile(file)) {
             unavailable("no env file .sshd-env found from " + Path.of("").toAbsolutePath());
@@ -43,11 +53,14 @@ public final class SshdEnv {
         } catch (IOException e) {
             unavailable("cannot read " + file + ": " + e.getMessage());
         }
+        if (p.getProperty("port." + instance) == null) {
+            unavailable(file + " has no port." + instance + " (written by an older scripts/sshd-env?)");
+        }
         SshdEnv env = new SshdEnv(p);
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(env.host(), env.port("main")), 5000);
+            s.connect(new InetSocketAddress(env.host(), env.port(instance)), 5000);
         } catch (IOException e) {
-            unavailable(file + " names port " + env.port("main") + " but nothing answers there");
+            unavailable(file + " names port " + env.port(instance) + " for " + instance + " but nothing answers there");
         }
         return env;
     }
@@ -64,7 +77,7 @@ public final class SshdEnv {
     }
 
     private static void unavailable(String why) {
-        String message = "real OpenSSH not available (" + why + "): " + HOW;
+        String message = "real test SSH servers not available (" + why + "): " + HOW;
         if ("1".equals(System.getenv("ASYNCIO4J_REQUIRE_SSHD"))) {
             fail(message + " [ASYNCIO4J_REQUIRE_SSHD=1, so this is a failure]");
         }
@@ -97,7 +110,7 @@ public final class SshdEnv {
     /**
      * Returns an instance's port.
      *
-     * @param instance {@code main}, {@code jump} or {@code pam}
+     * @param instance {@code main}, {@code jump}, {@code pam} or {@code dropbear}
      * @return the port
      */
     public int port(String instance) {

@@ -374,7 +374,8 @@ public final class Connector {
             ok = true;
             SessionLoss loss = new SessionLoss(plan.host(), plan.hostName() + ":" + plan.port(), plan.keepalive(),
                     plan.keepaliveMax());
-            return new DefaultSSHClientConnection(session, plan.host(), plan.user(), plan.maxSessions(), loss, owned);
+            return new DefaultSSHClientConnection(session, plan.host(), plan.user(),
+                    ServerCompat.sessionCap(session.getServerVersion(), plan.maxSessions()), loss, owned);
         } finally {
             if (!ok) {
                 session.close(true);

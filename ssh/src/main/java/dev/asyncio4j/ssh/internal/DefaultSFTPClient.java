@@ -1,6 +1,7 @@
 package dev.asyncio4j.ssh.internal;
 
 import dev.asyncio4j.Asyncio;
+import dev.asyncio4j.EventLoop;
 import dev.asyncio4j.ssh.SFTPAttrs;
 import dev.asyncio4j.ssh.SFTPClient;
 import dev.asyncio4j.ssh.SFTPCopyOptions;
@@ -8,9 +9,11 @@ import dev.asyncio4j.ssh.SFTPError;
 import dev.asyncio4j.ssh.SSHException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -23,10 +26,13 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
  * which on cancellation tells the job to stop and waits for it to clean up before the cancellation propagates.
  */
 final class DefaultSFTPClient implements SFTPClient {
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
     private final SftpClient client;
     private final SftpOps ops;
     private final Runnable release;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final EventLoop loop = Asyncio.getRunningLoop();
 
     private DefaultSFTPClient(SftpClient client, Runnable release) {
         this.client = client;
@@ -145,18 +151,22 @@ final class DefaultSFTPClient implements SFTPClient {
         return call(() -> SftpGlob.glob(ops, pattern));
     }
 
+    /**
+     * Ends the session as OpenSSH's sftp does: EOF first, so the server's sftp-server exits and the
+     * server closes the channel once it has reaped it; the slot is freed when the channel has closed.
+     * (Dropbear 2022.83 loses a channel opened while an exited child is still unreaped, see
+     * ServerCompat, so closing the channel from here and opening the next at once broke that one.) A
+     * server that has not closed the channel within CLOSE_WAIT has it closed from here.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            client.close();
-        } catch (IOException e) {
-            // the channel is going away either way
-        } finally {
-            release.run();
-        }
+        ClientChannel channel = client.getClientChannel();
+        channel.addCloseFutureListener(f -> LoopPost.post(loop, release));
+        channel.getAsyncIn().close(false);
+        LoopPost.post(loop, () -> loop.callLater(CLOSE_WAIT, () -> channel.close(true)));
     }
 
     @Override

@@ -102,6 +102,7 @@ public final class MinaClient {
             c.setAgentFactory(new AgentFactory());
             c.setForwardingFilter(ForwardingFilter.asForwardingFilter(RejectAllForwardingFilter.INSTANCE,
                     RejectAllForwardingFilter.INSTANCE, new RemoteForwardsOnly()));
+            c.setForwarderFactory(RemoteForwarder::new);
             CoreModuleProperties.TCP_NODELAY.set(c, true);
             CoreModuleProperties.IDLE_TIMEOUT.set(c, Duration.ZERO);
             List<KeyExchangeFactory> kex = new ArrayList<>(c.getKeyExchangeFactories());
