@@ -83,9 +83,9 @@ public interface SSHClientProcess extends AutoCloseable {
     }
 
     /**
-     * Closes the channel at once; does not wait. OpenSSH does not end the command for that: without a
-     * pty it sees end-of-file on stdin and a broken pipe when it writes, with a pty nothing until the
-     * whole connection closes and the terminal is hung up. {@link #terminate()} first to end it.
+     * Closes the channel: tells the server, does not wait for its answer. Under OpenSSH a command with a
+     * pty is hung up (SIGHUP); one without keeps running, seeing end-of-file on stdin and a broken pipe
+     * when it writes: {@link #terminate()} first to end it.
      */
     @Override
     void close();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.asyncio4j.Asyncio;
 import dev.asyncio4j.Task;
+import dev.asyncio4j.TimeoutError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,5 +97,23 @@ class ServerLimitsRealSshdTest {
             return await(Asyncio.gather(true, sessions));
         });
         assertThat(results).hasSize(100).containsOnly(0);
+    }
+
+    /** Commands given up on (timeouts) give their server session back: more of them than MaxSessions, then one more. */
+    @Test
+    void timedOutCommandsDoNotUseUpTheServersSessions() {
+        String out = Asyncio.run(() -> {
+            try (SSHClientConnection conn = SSH.connect(env.host(), options())) {
+                for (int i = 0; i < 12; i++) {
+                    try {
+                        conn.run("sleep 613", SSHRunOptions.defaults().timeout(Duration.ofMillis(300)));
+                    } catch (TimeoutError expected) {
+                        // the command is sent SIGTERM and its channel closed
+                    }
+                }
+                return conn.run("echo ok", SSHRunOptions.defaults().timeout(Duration.ofSeconds(30))).stdout();
+            }
+        });
+        assertThat(out).isEqualTo("ok\n");
     }
 }

@@ -170,7 +170,9 @@ final class DefaultSSHClientProcess implements SSHClientProcess {
 
     @Override
     public void close() {
-        channel.close(true);
+        // Graceful: MINA's immediate close drops the channel without telling the server, which then keeps
+        // it (and a MaxSessions slot) until the connection ends.
+        channel.close(false);
     }
 
     @Override
