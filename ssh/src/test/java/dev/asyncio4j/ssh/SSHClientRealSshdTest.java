@@ -126,6 +126,24 @@ class SSHClientRealSshdTest extends RealServerContract {
         assertThat(out).isEqualTo("from-env\n");
     }
 
+    /**
+     * A host known only through a {@code @cert-authority} line: its certificate is asked for and trusted;
+     * a host without a certificate from that CA is unknown; a revoked CA is refused.
+     */
+    @Test
+    void hostCertificateTrustedThroughCertAuthority() throws Exception {
+        String[] ca = Files.readString(env.key("host_ca.pub")).strip().split(" ");
+        Path kh = dir.resolve("known_hosts");
+        Files.writeString(kh, "@cert-authority [127.0.0.1]:* " + ca[0] + " " + ca[1] + "\n");
+        SSHOptions opts = base().knownHosts(kh).clientKeys(env.key("id_ed25519"));
+        assertThat(whoami(opts)).isEqualTo(env.user());
+        assertThatThrownBy(() -> whoami(opts.port(env.port("jump")))).isInstanceOfSatisfying(HostKeyNotVerifiable.class,
+                e -> assertThat(e.why()).isEqualTo(HostKeyNotVerifiable.Reason.UNKNOWN));
+        Files.writeString(kh, "@revoked * " + ca[0] + " " + ca[1] + "\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> whoami(opts)).isInstanceOfSatisfying(HostKeyNotVerifiable.class,
+                e -> assertThat(e.why()).isEqualTo(HostKeyNotVerifiable.Reason.REVOKED));
+    }
+
     @Test
     void refusedPortIsConnectException() throws Exception {
         int port;
