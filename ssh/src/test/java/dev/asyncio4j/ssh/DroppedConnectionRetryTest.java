@@ -1,6 +1,5 @@
 package dev.asyncio4j.ssh;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,11 +12,7 @@ import dev.asyncio4j.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,15 +30,9 @@ class DroppedConnectionRetryTest {
 
     @BeforeEach
     void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair kp = g.generateKeyPair();
-        clientKey = dir.resolve("id_rsa");
-        Files.writeString(clientKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        authorized = dir.resolve("authorized_keys");
-        Files.writeString(authorized, PublicKeyEntry.toString(kp.getPublic()) + " test\n");
+        ClientKeyFiles keys = ClientKeyFiles.create(dir);
+        clientKey = keys.privateKey();
+        authorized = keys.authorizedKeys();
     }
 
     /** Relays one direction until EOF, then passes the EOF on. */

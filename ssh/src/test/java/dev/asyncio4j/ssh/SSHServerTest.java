@@ -10,13 +10,9 @@ import dev.asyncio4j.Future;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,18 +26,11 @@ class SSHServerTest {
     private Path clientKey;
     private Path authorized;
 
-    /** A client key pair: the private key as PKCS#8 PEM, the public one as an authorized_keys line. */
     @BeforeEach
     void keys() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        KeyPair kp = g.generateKeyPair();
-        clientKey = dir.resolve("id_rsa");
-        Files.writeString(clientKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(UTF_8)).encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        authorized = dir.resolve("authorized_keys");
-        Files.writeString(authorized, PublicKeyEntry.toString(kp.getPublic()) + " test\n");
+        ClientKeyFiles keys = ClientKeyFiles.create(dir);
+        clientKey = keys.privateKey();
+        authorized = keys.authorizedKeys();
     }
 
     /** Client options for {@code server}: its host key in a fresh known_hosts, no config, no agent. */
