@@ -1,6 +1,8 @@
 package dev.asyncio4j.ssh.internal;
 
 import java.io.IOException;
+import jdk.net.ExtendedSocketOptions;
+import org.apache.sshd.common.io.nio2.Nio2Session;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -116,7 +118,13 @@ public final class MinaClient {
             c.setGlobalRequestHandlers(global);
             c.addSessionListener(new SessionListener() {
                 @Override
+                public void sessionEvent(Session session, Event event) {
+                    quickAck(session);
+                }
+
+                @Override
                 public void sessionEstablished(Session session) {
+                    quickAck(session);
                     Context ctx = context(session);
                     if (ctx != null && ctx.keepalive() != null) {
                         keepalive(session, ctx.keepalive(), ctx.keepaliveMax());
@@ -147,6 +155,22 @@ public final class MinaClient {
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, interval);
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, max);
         CoreModuleProperties.HEARTBEAT_REQUEST.set(session, "keepalive@openssh.com");
+    }
+
+    /**
+     * Puts the connection's socket in quick-ACK mode (Linux). Before a session is interactive, sshd
+     * sends without TCP_NODELAY, so when it writes two small packets in a row the second waits for our
+     * ACK of the first, which the kernel delays by 40 ms when we have nothing to send: measured twice
+     * per login-and-run against OpenSSH 9.2. Where the option is missing this does nothing.
+     */
+    private static void quickAck(Session session) {
+        if (session.getIoSession() instanceof Nio2Session io) {
+            try {
+                io.getSocket().setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+            } catch (IOException | UnsupportedOperationException e) {
+                // not Linux, or the socket is already closed: only latency is at stake
+            }
+        }
     }
 
     /** Key exchange preference: lower first; MINA's order is kept within a rank. */
