@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -225,26 +224,25 @@ public final class Connector {
     /**
      * Loads a private key file (OpenSSH or PEM). An explicitly named key must load; a default or
      * config-named key that is missing or encrypted without a passphrase is skipped, as ssh does.
-     * Unencrypted keys are cached by file, modification time and size (parsing one costs more CPU than
+     * Unencrypted keys are cached per {@link FileVersion} (parsing one costs more CPU than
      * the rest of a fan-out session's client side); an encrypted key is decrypted on every connect, so a
      * wrong passphrase is never hidden by an earlier right one.
      */
     static List<KeyPair> loadKey(Path file, String passphrase, boolean explicit) throws IOException {
-        BasicFileAttributes attrs;
+        FileVersion version;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            version = FileVersion.of(file);
         } catch (IOException e) {
-            attrs = null;
+            version = null;
         }
-        if (attrs == null || !attrs.isRegularFile()) {
+        if (version == null) {
             if (explicit) {
                 throw new IOException("client key file " + file + " does not exist");
             }
             return List.of();
         }
-        KeyFileStamp stamp = new KeyFileStamp(file.toAbsolutePath(), attrs.lastModifiedTime().toMillis(), attrs.size());
         synchronized (KEY_CACHE) {
-            List<KeyPair> cached = KEY_CACHE.get(stamp);
+            List<KeyPair> cached = KEY_CACHE.get(version);
             if (cached != null) {
                 return cached;
             }
@@ -274,20 +272,16 @@ public final class Connector {
         List<KeyPair> result = List.copyOf(out);
         if (!asked[0] && !result.isEmpty()) {
             synchronized (KEY_CACHE) {
-                KEY_CACHE.put(stamp, result);
+                KEY_CACHE.put(version, result);
             }
         }
         return result;
     }
 
-    /** Identifies one version of a key file. */
-    private record KeyFileStamp(Path file, long modifiedMillis, long size) {
-    }
-
     /** Parsed unencrypted keys, least recently used dropped beyond 32 files. */
-    private static final Map<KeyFileStamp, List<KeyPair>> KEY_CACHE = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final Map<FileVersion, List<KeyPair>> KEY_CACHE = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<KeyFileStamp, List<KeyPair>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<FileVersion, List<KeyPair>> eldest) {
             return size() > 32;
         }
     };

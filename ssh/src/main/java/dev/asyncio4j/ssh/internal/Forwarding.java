@@ -83,13 +83,7 @@ final class Forwarding {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            boolean inTask;
-            try {
-                inTask = Asyncio.currentTask() != null;
-            } catch (IllegalStateException e) {
-                inTask = false;
-            }
-            if (inTask) {
+            if (MinaFutures.inTask()) {
                 Asyncio.toThread(() -> {
                     closeQuietly();
                     return null;

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -19,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -110,16 +108,12 @@ public final class KnownHosts {
      * @throws IOException if the file exists but cannot be read
      */
     public static KnownHosts read(Path file) throws IOException {
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
+        FileVersion version = FileVersion.of(file);
+        if (version == null) {
             return parse(file, List.of());
         }
-        Stamp stamp = new Stamp(file.toAbsolutePath(), attrs.fileKey(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                attrs.size());
-        Parsed cached = CACHE.get(stamp.file());
-        if (cached != null && stamp.equals(cached.stamp())) {
+        Parsed cached = CACHE.get(version.file());
+        if (cached != null && version.equals(cached.version())) {
             return cached.hosts();
         }
         KnownHosts parsed;
@@ -128,16 +122,12 @@ public final class KnownHosts {
         } catch (NoSuchFileException e) {
             return parse(file, List.of());
         }
-        CACHE.put(stamp.file(), new Parsed(stamp, parsed));
+        CACHE.put(version.file(), new Parsed(version, parsed));
         return parsed;
     }
 
-    /** One version of a file: its contents are taken to be unchanged while all of these are. */
-    private record Stamp(Path file, Object fileKey, long modifiedNanos, long size) {
-    }
-
     /** A file's version and what it parsed to. */
-    private record Parsed(Stamp stamp, KnownHosts hosts) {
+    private record Parsed(FileVersion version, KnownHosts hosts) {
     }
 
     /** The last parse of each file read, by absolute path. */

@@ -63,18 +63,26 @@ public final class MinaFutures {
      */
     public static void closeGracefully(org.apache.sshd.common.Closeable closeable, Duration wait) {
         org.apache.sshd.common.future.CloseFuture f = closeable.close(false);
-        boolean inTask;
-        try {
-            inTask = Asyncio.currentTask() != null;
-        } catch (IllegalStateException e) {
-            inTask = false;
-        }
-        if (inTask) {
+        if (inTask()) {
             try {
                 await(f, wait);
             } catch (dev.asyncio4j.TimeoutError e) {
                 closeable.close(true);
             }
+        }
+    }
+
+    /**
+     * Returns whether the caller is a task's coroutine (which may await), rather than a plain callback
+     * or a thread without a loop.
+     *
+     * @return {@code true} inside a task
+     */
+    static boolean inTask() {
+        try {
+            return Asyncio.currentTask() != null;
+        } catch (IllegalStateException e) {
+            return false;
         }
     }
 }
